@@ -1,0 +1,81 @@
+//! The small harness every chapter uses: pick a runtime, run the chapter's scene on it,
+//! print what happened when, and finish with a comparison table.
+//!
+//! The same machinery records a scene for tests: [`Recording`] captures every
+//! `tracing` event a scene emits, in order and with its time, as a [`Timeline`].
+//! Tests snapshot the *order* (a loaded machine never changes it) and check the
+//! *times* separately, with generous bounds or exactly under virtual time.
+//!
+//! | module | role |
+//! |---|---|
+//! | [`cli`] | the runtimes and the chapter's command line (`--runtime`, `--help`) |
+//! | [`record`] | the `tracing` layer that prints and records events |
+//! | [`report`] | the comparison table printed at the end |
+//!
+//! A chapter's `main` is one call to [`run`]:
+//!
+//! ```no_run
+//! use timeline::{Chapter, Runtime};
+//!
+//! const CHAPTER: Chapter = Chapter {
+//!     package: "coroutines",
+//!     title: "Chapter 1: coroutines",
+//!     runtimes: &[Runtime::Hand, Runtime::Tokio],
+//! };
+//!
+//! fn main() -> std::process::ExitCode {
+//!     timeline::run(&CHAPTER, |runtime| match runtime {
+//!         Runtime::Hand => "the hand-rolled version".to_string(),
+//!         _ => "the others".to_string(),
+//!     })
+//! }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod record;
+pub mod report;
+
+pub use cli::{Chapter, Command, Runtime};
+pub use record::{Event, Recording, Timeline};
+pub use report::Row;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Runs a chapter from its command line: parses the arguments, sets up tracing
+/// (`RUST_LOG` picks the detail, `info` by default), runs `scene` once per selected
+/// runtime with a fresh clock, and prints the comparison table.
+///
+/// `scene` runs the chapter on one runtime and returns what that run shows, in a
+/// few words, for the table. A wrong argument prints a clear error and returns a
+/// non-zero exit code.
+pub fn run(chapter: &Chapter, mut scene: impl FnMut(Runtime) -> String) -> ExitCode {
+    let runtimes = match cli::parse(chapter, std::env::args().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{}", cli::usage(chapter));
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Run(runtimes)) => runtimes,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("Try `cargo run -p {} -- --help`.", chapter.package);
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(error) = record::install_printer() {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
+    println!("{}", chapter.title);
+    let mut rows = Vec::new();
+    for runtime in runtimes {
+        println!("\n== {} ==", runtime.title());
+        record::restart_clock();
+        let started = Instant::now();
+        let shows = scene(runtime);
+        rows.push(Row { runtime, total: started.elapsed(), shows });
+    }
+    println!("\n{}", report::table(&rows));
+    ExitCode::SUCCESS
+}
