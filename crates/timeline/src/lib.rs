@@ -11,6 +11,7 @@
 //! | [`cli`] | the runtimes and the chapter's command line (`--runtime`, `--help`) |
 //! | [`record`] | the `tracing` layer that prints and records events |
 //! | [`report`] | the comparison table printed at the end |
+//! | [`python`] | runs the book's Python listings so tests can compare them |
 //!
 //! A chapter's `main` is one call to [`run`]:
 //!
@@ -33,6 +34,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod python;
 pub mod record;
 pub mod report;
 
