@@ -234,7 +234,8 @@ impl<S: Subscriber> Layer<S> for Recorder {
                 Level::INFO => String::new(),
                 level => format!("{level:>5} "),
             };
-            println!("{}  {:<20}  {level}{}", event.line(), event.thread, event.text);
+            let at = event.at.as_secs_f64();
+            println!("{at:>7.3}s  {:<20}  {level}{}", event.thread, event.text);
         }
         if state.recording {
             state.events.push(event);
