@@ -18,11 +18,16 @@ fn main() -> ExitCode {
     timeline::run(&CHAPTER, |runtime| {
         let (together, one_by_one): (fn(Duration), fn(Duration)) = match runtime {
             Runtime::Hand => (hand::greet_all, hand::greet_one_by_one),
-            Runtime::Tokio => (with_tokio::run_greet_all, with_tokio::run_greet_one_by_one),
-            Runtime::AsyncStd => {
-                (with_async_std::run_greet_all, with_async_std::run_greet_one_by_one)
+            Runtime::Tokio => {
+                (with_tokio::run_greet_all, with_tokio::run_greet_one_by_one)
             }
-            Runtime::Smol => (with_smol::run_greet_all, with_smol::run_greet_one_by_one),
+            Runtime::AsyncStd => (
+                with_async_std::run_greet_all,
+                with_async_std::run_greet_one_by_one,
+            ),
+            Runtime::Smol => {
+                (with_smol::run_greet_all, with_smol::run_greet_one_by_one)
+            }
         };
         println!("-- all at once --");
         let at_once = timed(|| together(PAUSE));

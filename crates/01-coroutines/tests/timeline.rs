@@ -33,14 +33,18 @@ fn hand_rolled_greeters_run_at_once() {
 
 #[test]
 fn hand_rolled_greeters_run_one_by_one() {
-    snapshot("one_by_one", record(|| hand::greet_one_by_one(PAUSE)).settled());
+    snapshot(
+        "one_by_one",
+        record(|| hand::greet_one_by_one(PAUSE)).settled(),
+    );
 }
 
 #[test]
 fn hand_written_async_fn_gives_the_same_timeline_as_the_state_machine() {
     let by_hand = record(|| hand::greet_all(PAUSE)).settled();
     let compiled = record(|| {
-        let greeters = coroutines::NAMES.map(|name| Box::pin(hand::greet_async(name, PAUSE)));
+        let greeters =
+            coroutines::NAMES.map(|name| Box::pin(hand::greet_async(name, PAUSE)));
         hand::block_on(hand::join_all(greeters));
     });
     assert_eq!(compiled.settled(), by_hand);
@@ -48,17 +52,26 @@ fn hand_written_async_fn_gives_the_same_timeline_as_the_state_machine() {
 
 #[test]
 fn tokio_greeters_run_at_once() {
-    snapshot("all_at_once", record(|| with_tokio::run_greet_all(PAUSE)).settled());
+    snapshot(
+        "all_at_once",
+        record(|| with_tokio::run_greet_all(PAUSE)).settled(),
+    );
 }
 
 #[test]
 fn tokio_greeters_run_one_by_one() {
-    snapshot("one_by_one", record(|| with_tokio::run_greet_one_by_one(PAUSE)).settled());
+    snapshot(
+        "one_by_one",
+        record(|| with_tokio::run_greet_one_by_one(PAUSE)).settled(),
+    );
 }
 
 #[test]
 fn async_std_greeters_run_at_once() {
-    snapshot("all_at_once", record(|| with_async_std::run_greet_all(PAUSE)).settled());
+    snapshot(
+        "all_at_once",
+        record(|| with_async_std::run_greet_all(PAUSE)).settled(),
+    );
 }
 
 #[test]
@@ -69,12 +82,18 @@ fn async_std_greeters_run_one_by_one() {
 
 #[test]
 fn smol_greeters_run_at_once() {
-    snapshot("all_at_once", record(|| with_smol::run_greet_all(PAUSE)).settled());
+    snapshot(
+        "all_at_once",
+        record(|| with_smol::run_greet_all(PAUSE)).settled(),
+    );
 }
 
 #[test]
 fn smol_greeters_run_one_by_one() {
-    snapshot("one_by_one", record(|| with_smol::run_greet_one_by_one(PAUSE)).settled());
+    snapshot(
+        "one_by_one",
+        record(|| with_smol::run_greet_one_by_one(PAUSE)).settled(),
+    );
 }
 
 fn tokio_now() -> Instant {
@@ -98,9 +117,14 @@ async fn tokio_virtual_time_gives_exact_times() {
 #[test]
 fn asyncio_prints_the_same_order() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/greet.py");
-    let Some(at_once) = timeline::python::run(script, &["0.02"]) else { return };
+    let Some(at_once) = timeline::python::run(script, &["0.02"]) else {
+        return;
+    };
     let one_by_one = timeline::python::run(script, &["0.02", "--one-by-one"])
         .expect("python3 ran a moment ago");
     assert_eq!(at_once, record(|| hand::greet_all(PAUSE)).settled());
-    assert_eq!(one_by_one, record(|| hand::greet_one_by_one(PAUSE)).settled());
+    assert_eq!(
+        one_by_one,
+        record(|| hand::greet_one_by_one(PAUSE)).settled()
+    );
 }

@@ -18,8 +18,12 @@ pub enum Runtime {
 
 impl Runtime {
     /// Every runtime, in the order the chapters show them.
-    pub const ALL: [Runtime; 4] =
-        [Runtime::Hand, Runtime::Tokio, Runtime::AsyncStd, Runtime::Smol];
+    pub const ALL: [Runtime; 4] = [
+        Runtime::Hand,
+        Runtime::Tokio,
+        Runtime::AsyncStd,
+        Runtime::Smol,
+    ];
 
     /// The name used on the command line (`--runtime async-std`).
     pub fn name(self) -> &'static str {
@@ -93,7 +97,11 @@ pub enum ArgError {
 impl fmt::Display for ArgError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = || {
-            Runtime::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+            Runtime::ALL
+                .iter()
+                .map(|r| r.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         match self {
             ArgError::UnknownArgument(arg) => write!(f, "unknown argument `{arg}`"),
@@ -205,7 +213,10 @@ mod tests {
 
     #[test]
     fn help_wins_over_everything() {
-        assert_eq!(parse_strs(&["--runtime", "tokio", "--help"]), Ok(Command::Help));
+        assert_eq!(
+            parse_strs(&["--runtime", "tokio", "--help"]),
+            Ok(Command::Help)
+        );
         assert_eq!(parse_strs(&["-h"]), Ok(Command::Help));
     }
 

@@ -76,7 +76,11 @@ pub fn run(chapter: &Chapter, mut scene: impl FnMut(Runtime) -> String) -> ExitC
         record::restart_clock();
         let started = Instant::now();
         let shows = scene(runtime);
-        rows.push(Row { runtime, total: started.elapsed(), shows });
+        rows.push(Row {
+            runtime,
+            total: started.elapsed(),
+            shows,
+        });
     }
     println!("\n{}", report::table(&rows));
     ExitCode::SUCCESS

@@ -19,7 +19,10 @@ pub fn run(script: impl AsRef<Path>, args: &[&str]) -> Option<Vec<String>> {
     let output = match Command::new("python3").arg(script).args(args).output() {
         Ok(output) => output,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipped: python3 is not installed, so {} was not run", script.display());
+            eprintln!(
+                "skipped: python3 is not installed, so {} was not run",
+                script.display()
+            );
             return None;
         }
         Err(error) => panic!("could not start python3: {error}"),

@@ -64,7 +64,9 @@ fn state() -> MutexGuard<'static, State> {
         })
     });
     // A test that panicked while holding the lock leaves nothing half-written.
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Installs the process-wide subscriber once; later calls do nothing.
@@ -73,7 +75,10 @@ fn install(filter: EnvFilter) {
     INSTALLED.get_or_init(|| {
         // Another subscriber may already be installed by the program; then
         // that one wins and nothing is recorded, which the tests would show.
-        let _ = tracing_subscriber::registry().with(filter).with(Recorder).try_init();
+        let _ = tracing_subscriber::registry()
+            .with(filter)
+            .with(Recorder)
+            .try_init();
     });
 }
 
@@ -81,8 +86,9 @@ fn install(filter: EnvFilter) {
 /// when it is unset) are printed with their time since the current run started.
 pub fn install_printer() -> Result<(), String> {
     let filter = match std::env::var("RUST_LOG") {
-        Ok(directives) => EnvFilter::try_new(&directives)
-            .map_err(|error| format!("RUST_LOG={directives:?} is not valid: {error}"))?,
+        Ok(directives) => EnvFilter::try_new(&directives).map_err(|error| {
+            format!("RUST_LOG={directives:?} is not valid: {error}")
+        })?,
         Err(_) => EnvFilter::new("info"),
     };
     install(filter);
@@ -125,14 +131,18 @@ impl Recording {
     /// Call it where that clock can be read (for tokio, inside the runtime).
     pub fn start_with_clock(clock: Clock) -> Recording {
         static EXCLUSIVE: Mutex<()> = Mutex::new(());
-        let exclusive = EXCLUSIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let exclusive = EXCLUSIVE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         install(EnvFilter::new("info"));
         let mut state = state();
         state.clock = clock;
         state.start = clock();
         state.events.clear();
         state.recording = true;
-        Recording { _exclusive: exclusive }
+        Recording {
+            _exclusive: exclusive,
+        }
     }
 
     /// Stops recording and returns what was recorded.
@@ -140,7 +150,9 @@ impl Recording {
         let mut state = state();
         state.recording = false;
         state.clock = Instant::now;
-        Timeline { events: std::mem::take(&mut state.events) }
+        Timeline {
+            events: std::mem::take(&mut state.events),
+        }
     }
 }
 
@@ -192,7 +204,10 @@ impl Timeline {
 
     /// When the first event with this text happened.
     pub fn time_of(&self, text: &str) -> Option<Duration> {
-        self.events.iter().find(|event| event.text == text).map(|event| event.at)
+        self.events
+            .iter()
+            .find(|event| event.text == text)
+            .map(|event| event.at)
     }
 
     /// The position of the first event with this text.
@@ -310,7 +325,13 @@ mod tests {
         let timeline = recording.finish();
         assert_eq!(
             timeline.settled(),
-            ["Hello, Ada!", "Hello, Linus!", "Goodbye, Ada!", "Goodbye, Grace!", "Hello, Bob!"]
+            [
+                "Hello, Ada!",
+                "Hello, Linus!",
+                "Goodbye, Ada!",
+                "Goodbye, Grace!",
+                "Hello, Bob!"
+            ]
         );
     }
 

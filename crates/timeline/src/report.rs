@@ -31,7 +31,12 @@ pub fn table(rows: &[Row]) -> String {
     out.push_str("-----------  -------  -------------\n");
     for row in rows {
         let total = format!("{:.3} s", row.total.as_secs_f64());
-        out.push_str(&format!("{:<11}  {:>7}  {}\n", row.runtime.title(), total, row.shows));
+        out.push_str(&format!(
+            "{:<11}  {:>7}  {}\n",
+            row.runtime.title(),
+            total,
+            row.shows
+        ));
     }
     out
 }

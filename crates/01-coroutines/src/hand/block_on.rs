@@ -14,7 +14,10 @@ use tracing::debug;
 pub fn block_on<F: Future>(future: F) -> F::Output {
     // Pinning on the stack: the future will not move again until it is done.
     let mut future = pin!(future);
-    let signal = Arc::new(Signal { thread: thread::current(), woken: AtomicBool::new(false) });
+    let signal = Arc::new(Signal {
+        thread: thread::current(),
+        woken: AtomicBool::new(false),
+    });
     let waker = Waker::from(Arc::clone(&signal));
     let mut cx = Context::from_waker(&waker);
     let mut polls = 0;

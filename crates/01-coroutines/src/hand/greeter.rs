@@ -36,7 +36,10 @@ pub enum Greet {
 
 /// Creates the greeter. Like calling an `async fn`, this runs nothing.
 pub fn greet(name: &str, pause: Duration) -> Greet {
-    Greet::Start { name: name.to_string(), pause }
+    Greet::Start {
+        name: name.to_string(),
+        pause,
+    }
 }
 // ANCHOR_END: greet_enum
 
@@ -54,7 +57,10 @@ impl Future for Greet {
                     // The code before the first `.await`.
                     info!("Hello, {name}!");
                     let name = std::mem::take(name);
-                    *this = Greet::Sleeping { name, sleep: sleep(*pause) };
+                    *this = Greet::Sleeping {
+                        name,
+                        sleep: sleep(*pause),
+                    };
                     // Go round again: the new sleep must be polled at once, so
                     // that it arranges to wake us.
                 }

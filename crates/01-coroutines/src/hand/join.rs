@@ -26,7 +26,9 @@ pub fn join_all<F>(futures: impl IntoIterator<Item = F>) -> JoinAll<F>
 where
     F: Future + Unpin,
 {
-    JoinAll { slots: futures.into_iter().map(Slot::Running).collect() }
+    JoinAll {
+        slots: futures.into_iter().map(Slot::Running).collect(),
+    }
 }
 
 // The join never pins its slots (it only polls `Unpin` futures), so moving
@@ -62,7 +64,11 @@ impl<F: Future + Unpin> Future for JoinAll<F> {
 
 impl<F: Future> std::fmt::Debug for JoinAll<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let running = self.slots.iter().filter(|s| matches!(s, Slot::Running(_))).count();
+        let running = self
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Running(_)))
+            .count();
         f.debug_struct("JoinAll")
             .field("futures", &self.slots.len())
             .field("running", &running)

@@ -66,7 +66,9 @@ fn start_timer(pause: Duration) -> Arc<Mutex<Timer>> {
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             thread::sleep(left);
         }
-        let mut timer = shared.lock().expect("the sleep does not panic while locked");
+        let mut timer = shared
+            .lock()
+            .expect("the sleep does not panic while locked");
         timer.fired = true;
         if let Some(waker) = timer.waker.take() {
             debug!("timer fired: waking the task");
