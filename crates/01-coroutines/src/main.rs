@@ -14,9 +14,12 @@ const CHAPTER: Chapter = Chapter {
     runtimes: &Runtime::ALL,
 };
 
+/// A way to greet everyone with a given pause, on one runtime.
+type Scene = fn(Duration);
+
 fn main() -> ExitCode {
     timeline::run(&CHAPTER, |runtime| {
-        let (together, one_by_one): (fn(Duration), fn(Duration)) = match runtime {
+        let (together, one_by_one): (Scene, Scene) = match runtime {
             Runtime::Hand => (hand::greet_all, hand::greet_one_by_one),
             Runtime::Tokio => {
                 (with_tokio::run_greet_all, with_tokio::run_greet_one_by_one)
