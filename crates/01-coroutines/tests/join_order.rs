@@ -34,14 +34,20 @@ impl Future for Step {
 }
 
 fn steps(log: &Log) -> [Step; 3] {
-    ["Ada", "Grace", "Linus"].map(|name| Step { name, polled: false, log: Rc::clone(log) })
+    ["Ada", "Grace", "Linus"].map(|name| Step {
+        name,
+        polled: false,
+        log: Rc::clone(log),
+    })
 }
 
 #[test]
 fn tokio_join_starts_each_poll_one_future_further_on() {
     let log = Log::default();
     let [a, b, c] = steps(&log);
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     runtime.block_on(async { tokio::join!(a, b, c) });
     assert_eq!(*log.borrow(), ["Grace", "Linus", "Ada"]);
 }

@@ -1,0 +1,50 @@
+# Recipes for the workspace. Nothing needs `just`: each recipe is one command
+# you can type yourself. `just` alone lists them.
+
+# List the recipes
+default:
+    @just --list
+
+# Run a chapter, e.g. `just run coroutines --runtime tokio`
+run chapter *args:
+    cargo run -p {{chapter}} -- {{args}}
+
+# Run every test in the workspace (the solutions, not the unsolved exercises)
+test:
+    cargo test
+
+# Check one exercise, e.g. `just exercise ch1-countdown`
+exercise name:
+    cargo test -p {{name}}
+
+# Show a hint for an exercise
+hint name:
+    cargo run -q -p exercises -- hint {{name}}
+
+# Show which exercises pass so far
+progress:
+    cargo run -q -p exercises -- progress
+
+# Prove every exercise fails as shipped and every solution passes
+check-exercises:
+    cargo run -q -p exercises -- check
+
+# Build the book into book/book
+book:
+    mdbook build book
+
+# Serve the book at http://localhost:3000, rebuilding on every change
+serve:
+    mdbook serve book
+
+# Format all the code
+fmt:
+    cargo fmt --all
+
+# Run clippy on every crate and target, warnings as errors
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Run what CI runs
+ci:
+    bash .ci/run
