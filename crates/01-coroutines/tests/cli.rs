@@ -1,0 +1,48 @@
+//! The chapter's command line, as a reader meets it.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coroutines"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the chapter binary starts")
+}
+
+#[test]
+fn help_lists_the_runtimes_and_exits_zero() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("--runtime NAME"), "{text}");
+    assert!(text.contains("hand, tokio, async-std, smol"), "{text}");
+}
+
+#[test]
+fn a_wrong_flag_is_a_clear_error_not_a_panic() {
+    let output = run(&["--fast"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("unknown argument `--fast`"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+}
+
+#[test]
+fn an_unknown_runtime_is_named_in_the_error() {
+    let output = run(&["--runtime", "trio"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("unknown runtime `trio`"), "{text}");
+}
+
+#[test]
+fn a_bad_rust_log_is_a_clear_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_coroutines"))
+        .env("RUST_LOG", "[[")
+        .output()
+        .expect("the chapter binary starts");
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("RUST_LOG"), "{text}");
+}
