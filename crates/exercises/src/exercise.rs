@@ -1,8 +1,20 @@
-//! Finding the exercises and checking them.
+//! Finding the exercises, and what `check` proves about each one.
 
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::{fs, io};
+
+use crate::manifest;
+
+/// The files every exercise ships, relative to `exercises/NAME`.
+const EXERCISE_FILES: [&str; 5] = [
+    "Cargo.toml",
+    "README.md",
+    "HINT.md",
+    "src/lib.rs",
+    "tests/check.rs",
+];
 
 /// One exercise crate and where its solution lives.
 #[derive(Debug)]
@@ -11,114 +23,171 @@ pub struct Exercise {
     pub name: String,
     /// `exercises/NAME`.
     pub dir: PathBuf,
-    /// `solutions/NAME`.
+    /// `solutions/NAME`, which may be missing: `check` says so.
     pub solution_dir: PathBuf,
 }
 
-/// The workspace root: this crate lives in `crates/exercises`.
+/// The workspace root: this crate lives in `ROOT/crates/exercises`.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here.ancestors().nth(2);
+    root.expect("crates/exercises sits two levels below the root")
+        .to_path_buf()
 }
 
 impl Exercise {
-    /// Every exercise under `root/exercises`, sorted by name.
+    /// Every folder `root/exercises/NAME` with a `Cargo.toml`, sorted by name.
     pub fn all(root: &Path) -> io::Result<Vec<Exercise>> {
         let mut exercises = Vec::new();
         for entry in fs::read_dir(root.join("exercises"))? {
             let dir = entry?.path();
-            if !dir.join("Cargo.toml").is_file() {
-                continue;
+            if dir.join("Cargo.toml").is_file() {
+                exercises.push(Exercise::at(root, dir));
             }
-            let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let solution_dir = root.join("solutions").join(name);
-            exercises.push(Exercise {
-                name: name.to_string(),
-                dir,
-                solution_dir,
-            });
         }
         exercises.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(exercises)
     }
 
-    /// The first line of the README, without its `#`.
-    pub fn summary(&self) -> String {
-        let readme = fs::read_to_string(self.dir.join("README.md")).unwrap_or_default();
-        let first = readme
-            .lines()
-            .find(|line| !line.trim().is_empty())
-            .unwrap_or("");
-        first.trim_start_matches('#').trim().to_string()
+    fn at(root: &Path, dir: PathBuf) -> Exercise {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let solution_dir = root.join("solutions").join(&name);
+        Exercise {
+            name,
+            dir,
+            solution_dir,
+        }
     }
 
-    /// The package name of the solution.
+    /// The first non-empty line of the README, without its `#`.
+    pub fn summary(&self) -> String {
+        let readme = read(&self.dir.join("README.md"));
+        let first = readme.lines().find(|line| !line.trim().is_empty());
+        first
+            .unwrap_or("")
+            .trim_start_matches('#')
+            .trim()
+            .to_string()
+    }
+
+    /// The text of `HINT.md`.
+    pub fn hint(&self) -> io::Result<String> {
+        fs::read_to_string(self.dir.join("HINT.md"))
+    }
+
+    /// The package name of the solution: `NAME-solution`.
     pub fn solution_name(&self) -> String {
         format!("{}-solution", self.name)
     }
 
-    /// What is wrong with the exercise's files, without running anything.
+    /// Everything `check` proves: the layout, that the exercise compiles but
+    /// fails its tests, and that the solution passes the same tests.
+    pub fn check(&self) -> Vec<String> {
+        let problems = self.layout_problems();
+        if !problems.is_empty() {
+            return problems;
+        }
+        self.test_problems()
+    }
+
+    /// What is wrong with the files, found without running anything.
     pub fn layout_problems(&self) -> Vec<String> {
+        let mut problems = self.exercise_problems();
+        problems.extend(self.solution_problems());
+        problems
+    }
+
+    fn exercise_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        for file in ["README.md", "HINT.md", "src/lib.rs", "Cargo.toml"] {
+        for file in EXERCISE_FILES {
             if !self.dir.join(file).is_file() {
                 problems.push(format!("exercises/{}/{file} is missing", self.name));
             }
         }
-        if !self.has_todo() {
+        let package = manifest::value(&self.manifest(), "package", "name");
+        if package.as_deref() != Some(self.name.as_str()) {
+            problems.push(format!("its package is not named `{}`", self.name));
+        }
+        if !read(&self.dir.join("src/lib.rs")).contains("// TODO") {
             problems.push("no `// TODO` marks where the learner works".into());
         }
-        let manifest = fs::read_to_string(self.solution_dir.join("Cargo.toml"));
-        let Ok(manifest) = manifest else {
-            problems.push(format!(
-                "no solution: solutions/{}/Cargo.toml is missing",
-                self.name
-            ));
-            return problems;
+        problems
+    }
+
+    fn solution_problems(&self) -> Vec<String> {
+        let Ok(solution) = fs::read_to_string(self.solution_dir.join("Cargo.toml"))
+        else {
+            return vec![format!("no solution: solutions/{}/Cargo.toml", self.name)];
         };
-        if !manifest.contains(&format!("name = \"{}\"", self.solution_name())) {
+        let mut problems = self.test_path_problems(&solution);
+        let package = manifest::value(&solution, "package", "name");
+        if package != Some(self.solution_name()) {
             problems.push(format!(
-                "the solution's package is not `{}`",
+                "the solution is not named `{}`",
                 self.solution_name()
             ));
         }
-        let lib_name = format!("name = \"{}\"", self.name.replace('-', "_"));
-        if !manifest.contains(&lib_name) {
+        if manifest::lib_name(&solution) != manifest::lib_name(&self.manifest()) {
             problems.push("the solution's lib name differs from the exercise's".into());
         }
-        if !manifest.contains(&format!("../../exercises/{}/tests/", self.name)) {
-            problems.push("the solution does not run the exercise's tests".into());
+        if read(&self.solution_dir.join("src/lib.rs")).contains("// TODO") {
+            problems.push("the solution still has a `// TODO`".into());
         }
         problems
     }
 
-    fn has_todo(&self) -> bool {
-        let source =
-            fs::read_to_string(self.dir.join("src/lib.rs")).unwrap_or_default();
-        source.contains("// TODO")
-    }
-
-    /// Everything `check` proves: the layout, that the exercise compiles and
-    /// fails its tests, and that the solution passes them.
-    pub fn check(&self) -> Vec<String> {
-        let mut problems = self.layout_problems();
-        if !problems.is_empty() {
-            return problems;
+    /// The solution must run the exercise's tests, and only those.
+    fn test_path_problems(&self, solution: &str) -> Vec<String> {
+        let ours = format!("../../exercises/{}/tests/", self.name);
+        let paths = manifest::values(solution, "test", "path");
+        let mut problems: Vec<String> = paths
+            .iter()
+            .filter(|path| {
+                !path.starts_with(&ours) || !self.solution_dir.join(path).is_file()
+            })
+            .map(|path| format!("the solution's test `{path}` is not the exercise's"))
+            .collect();
+        if paths.is_empty() {
+            problems.push(format!(
+                "the solution has no `[[test]]` with a path in {ours}"
+            ));
         }
-        if !cargo_test(&self.name, &["--no-run"]) {
-            problems.push("the exercise or its tests do not compile".into());
-        } else if cargo_test(&self.name, &[]) {
-            problems.push("the exercise passes its tests before it is solved".into());
-        }
-        if !cargo_test(&self.solution_name(), &[]) {
-            problems.push("the solution fails the tests".into());
+        if self.solution_dir.join("tests").exists() {
+            problems.push("the solution has a tests/ folder of its own".into());
         }
         problems
+    }
+
+    /// Each problem names the command that shows the details.
+    fn test_problems(&self) -> Vec<String> {
+        let (name, solution) = (&self.name, self.solution_name());
+        let mut problems = Vec::new();
+        if !cargo_test(name, &["--no-run"]) {
+            problems.push(format!(
+                "it does not compile (`cargo test -p {name} --no-run`)"
+            ));
+        } else if cargo_test(name, &[]) {
+            problems.push(format!("it passes unsolved (`cargo test -p {name}`)"));
+        }
+        if !cargo_test(&solution, &[]) {
+            problems.push(format!("its solution fails (`cargo test -p {solution}`)"));
+        }
+        problems
+    }
+
+    fn manifest(&self) -> String {
+        read(&self.dir.join("Cargo.toml"))
     }
 }
 
-/// Runs `cargo test -q -p PACKAGE ARGS…` quietly; true when it succeeds.
+/// Runs `cargo test -q -p PACKAGE ARGS...` with its output hidden; true when it
+/// succeeds. `CARGO` is set when we run under `cargo run`: use the same cargo.
 pub fn cargo_test(package: &str, args: &[&str]) -> bool {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Command::new(cargo)
         .current_dir(workspace_root())
         .args(["test", "-q", "-p", package])
@@ -130,26 +199,38 @@ pub fn cargo_test(package: &str, args: &[&str]) -> bool {
         .is_ok_and(|status| status.success())
 }
 
+/// The file's text, or nothing if it cannot be read (a missing file is reported
+/// by the checks that need it).
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The real exercises are laid out as `check` expects (without running any).
-    #[test]
-    fn every_exercise_has_readme_hint_todo_and_a_solution_running_its_tests() {
+    fn real_exercises() -> Vec<Exercise> {
         let exercises =
             Exercise::all(&workspace_root()).expect("exercises/ is readable");
         assert!(!exercises.is_empty(), "no exercises found");
-        for exercise in &exercises {
-            assert_eq!(
-                exercise.layout_problems(),
-                Vec::<String>::new(),
-                "{}",
-                exercise.name
-            );
+        exercises
+    }
+
+    /// The real exercises are laid out as `check` expects; nothing is run.
+    #[test]
+    fn every_exercise_has_its_files_a_todo_and_a_solution_running_its_tests() {
+        for exercise in real_exercises() {
+            let problems = exercise.layout_problems();
+            assert!(problems.is_empty(), "{}: {problems:?}", exercise.name);
+        }
+    }
+
+    #[test]
+    fn every_exercise_has_a_one_line_summary() {
+        for exercise in real_exercises() {
             assert!(
                 !exercise.summary().is_empty(),
-                "{} has an empty README",
+                "{}: empty README",
                 exercise.name
             );
         }
@@ -157,17 +238,35 @@ mod tests {
 
     #[test]
     fn every_solution_belongs_to_an_exercise() {
-        let root = workspace_root();
-        let exercises = Exercise::all(&root).expect("exercises/ is readable");
-        for entry in
-            fs::read_dir(root.join("solutions")).expect("solutions/ is readable")
-        {
+        let names: Vec<String> = real_exercises().into_iter().map(|e| e.name).collect();
+        let solutions = fs::read_dir(workspace_root().join("solutions"));
+        for entry in solutions.expect("solutions/ is readable") {
             let name = entry.expect("a readable entry").file_name();
             let name = name.to_string_lossy();
             assert!(
-                exercises.iter().any(|exercise| exercise.name == name),
-                "solutions/{name} has no exercise"
+                names.iter().any(|n| *n == name),
+                "solutions/{name}: no exercise"
             );
         }
+    }
+
+    #[test]
+    fn a_missing_solution_is_reported() {
+        let root = workspace_root();
+        let mut exercise = Exercise::at(&root, root.join("exercises/ch1-countdown"));
+        exercise.solution_dir = root.join("solutions/no-such-exercise");
+        let problems = exercise.layout_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("no solution"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_exercise_with_the_solution_for_its_code_is_reported() {
+        // The solution's folder, seen as an exercise: no README, HINT, tests or
+        // `// TODO`, and a package named `...-solution`.
+        let root = workspace_root();
+        let exercise = Exercise::at(&root, root.join("solutions/ch1-countdown"));
+        let problems = exercise.exercise_problems();
+        assert_eq!(problems.len(), 5, "{problems:?}");
     }
 }

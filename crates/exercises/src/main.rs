@@ -1,17 +1,16 @@
-//! `cargo run -p exercises -- COMMAND`: the exercises' companion.
+//! The exercises' companion: lists them, shows hints and progress, and proves to
+//! CI that every exercise starts unsolved and every solution passes.
 //!
-//! - `list`: every exercise with its one-line summary;
-//! - `hint NAME`: the exercise's hint;
-//! - `progress`: which exercises pass, with a bar;
-//! - `check`: proves that every exercise fails its tests as shipped and every
-//!   solution passes the same tests (CI runs this).
+//! Each exercise is a crate `exercises/NAME` with a `README.md`, a `HINT.md`,
+//! `// TODO` marks in `src/lib.rs` and its tests in `tests/`. Its solution is
+//! `solutions/NAME`, package `NAME-solution` with the same lib name, which runs
+//! the exercise's own test files: one set of tests judges both.
 //!
-//! Each exercise is a crate `exercises/NAME` (with `README.md`, `HINT.md` and
-//! `// TODO` markers); its solution is `solutions/NAME`, package `NAME-solution`,
-//! which runs the exercise's own `tests/` files.
+//! Run it with `cargo run -p exercises -- COMMAND` (`--help` lists them).
 #![forbid(unsafe_code)]
 
 mod exercise;
+mod manifest;
 
 use std::process::ExitCode;
 
@@ -27,90 +26,100 @@ Commands:
   check        prove each exercise fails as shipped and its solution passes
 ";
 
+/// Exit code for a command line we cannot act on.
+const USAGE_ERROR: u8 = 2;
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
+    Help,
     List,
     Hint(String),
     Progress,
     Check,
-    Help,
 }
 
 fn parse(args: &[String]) -> Result<Command, String> {
-    match args {
-        [] => Ok(Command::Help),
-        [one] if one == "-h" || one == "--help" || one == "help" => Ok(Command::Help),
-        [one] if one == "list" => Ok(Command::List),
-        [one] if one == "progress" => Ok(Command::Progress),
-        [one] if one == "check" => Ok(Command::Check),
-        [one, name] if one == "hint" => Ok(Command::Hint(name.clone())),
-        [one] if one == "hint" => Err("`hint` needs the name of an exercise".into()),
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] | ["help" | "-h" | "--help"] => Ok(Command::Help),
+        ["list"] => Ok(Command::List),
+        ["hint", name] => Ok(Command::Hint(name.to_string())),
+        ["progress"] => Ok(Command::Progress),
+        ["check"] => Ok(Command::Check),
+        ["hint"] => Err("`hint` needs the name of an exercise".into()),
+        [known @ ("list" | "hint" | "progress" | "check"), ..] => {
+            Err(format!("too many arguments for `{known}`"))
+        }
         [other, ..] => Err(format!("unknown command `{other}`")),
     }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match parse(&args) {
-        Ok(command) => command,
+    match parse(&args) {
+        Ok(command) => run(command),
         Err(error) => {
             eprintln!("error: {error}\n\n{USAGE}");
-            return ExitCode::from(2);
+            ExitCode::from(USAGE_ERROR)
         }
-    };
-    let exercises = match Exercise::all(&workspace_root()) {
-        Ok(exercises) => exercises,
-        Err(error) => {
-            eprintln!("error: cannot read the exercises: {error}");
-            return ExitCode::from(2);
-        }
-    };
+    }
+}
+
+fn run(command: Command) -> ExitCode {
     match command {
         Command::Help => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Command::List => list(&exercises),
-        Command::Hint(name) => hint(&exercises, &name),
-        Command::Progress => progress(&exercises),
-        Command::Check => check(&exercises),
+        Command::List => with_exercises(list),
+        Command::Hint(name) => with_exercises(|exercises| hint(exercises, &name)),
+        Command::Progress => with_exercises(progress),
+        Command::Check => with_exercises(check),
+    }
+}
+
+/// Finds the exercises and hands them to `command`.
+fn with_exercises(command: impl FnOnce(&[Exercise]) -> ExitCode) -> ExitCode {
+    match Exercise::all(&workspace_root()) {
+        Ok(exercises) => command(&exercises),
+        Err(error) => {
+            eprintln!("error: cannot read the exercises folder: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 
 fn list(exercises: &[Exercise]) -> ExitCode {
+    let width = name_width(exercises);
     for exercise in exercises {
-        println!("{:<24} {}", exercise.name, exercise.summary());
+        println!("  {:<width$}{}", exercise.name, exercise.summary());
     }
     ExitCode::SUCCESS
 }
 
 fn hint(exercises: &[Exercise], name: &str) -> ExitCode {
     let Some(exercise) = exercises.iter().find(|exercise| exercise.name == name) else {
-        let names: Vec<_> = exercises
-            .iter()
-            .map(|exercise| exercise.name.as_str())
-            .collect();
-        eprintln!(
-            "error: no exercise is called `{name}`; there are: {}",
-            names.join(", ")
-        );
-        return ExitCode::from(2);
+        let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
+        eprintln!("error: no exercise is called `{name}`");
+        eprintln!("the exercises are: {}", names.join(", "));
+        return ExitCode::from(USAGE_ERROR);
     };
-    match std::fs::read_to_string(exercise.dir.join("HINT.md")) {
+    match exercise.hint() {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {name} has no readable HINT.md: {error}");
-            ExitCode::from(2)
+            eprintln!("error: cannot read the hint of {name}: {error}");
+            ExitCode::FAILURE
         }
     }
 }
 
+/// Progress is information, not a verdict: it exits 0 however far along you are.
 fn progress(exercises: &[Exercise]) -> ExitCode {
-    println!("Running each exercise's tests (cargo test -q -p NAME)...\n");
+    let width = name_width(exercises);
     let mut passed = 0;
     for exercise in exercises {
         let passes = cargo_test(&exercise.name, &[]);
@@ -120,94 +129,111 @@ fn progress(exercises: &[Exercise]) -> ExitCode {
         } else {
             (" ", "not yet")
         };
-        println!("  [{mark}] {:<24} {word}", exercise.name);
+        println!("  [{mark}] {:<width$}{word}", exercise.name);
     }
     println!("\n{}", bar(passed, exercises.len()));
     if passed < exercises.len() {
-        println!("Stuck? `cargo run -p exercises -- hint NAME`.");
+        println!("Stuck? `cargo run -p exercises -- hint NAME` shows a hint.");
     }
     ExitCode::SUCCESS
 }
 
+/// One line per exercise, a summary, and a failing exit code if anything is off.
 fn check(exercises: &[Exercise]) -> ExitCode {
-    let mut failures = 0;
+    let width = name_width(exercises);
+    let mut failed = 0;
     for exercise in exercises {
         let problems = exercise.check();
-        if problems.is_empty() {
-            println!(
-                "ok    {}: fails as shipped, its solution passes",
-                exercise.name
-            );
-        } else {
-            failures += 1;
-            println!("FAIL  {}: {}", exercise.name, problems.join("; "));
-        }
+        failed += usize::from(!problems.is_empty());
+        println!("  {:<width$}{}", exercise.name, verdict(&problems));
     }
-    println!(
-        "\n{} exercises checked, {} with problems",
-        exercises.len(),
-        failures
-    );
-    if failures > 0 || exercises.is_empty() {
+    println!("\n{}", summary(exercises.len(), failed));
+    if failed > 0 || exercises.is_empty() {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
 
+fn verdict(problems: &[String]) -> String {
+    if problems.is_empty() {
+        return "ok: fails as shipped, its solution passes".to_string();
+    }
+    format!("FAILED: {}", problems.join("; "))
+}
+
+fn summary(total: usize, failed: usize) -> String {
+    match (total, failed) {
+        (0, _) => "check: no exercises found".to_string(),
+        (_, 0) => format!("check: all {total} exercises OK"),
+        _ => format!("check: {failed} of {total} exercises have problems"),
+    }
+}
+
+/// The column width that lines names up: the longest name and four spaces.
+fn name_width(exercises: &[Exercise]) -> usize {
+    exercises.iter().map(|e| e.name.len()).max().unwrap_or(0) + 4
+}
+
 /// `progress [#####-----] 1/2 exercises pass`
 fn bar(passed: usize, total: usize) -> String {
-    const WIDTH: usize = 20;
+    const WIDTH: usize = 10;
     let filled = (passed * WIDTH).checked_div(total).unwrap_or(0);
-    format!(
-        "progress [{}{}] {passed}/{total} exercises pass",
-        "#".repeat(filled),
-        "-".repeat(WIDTH - filled)
-    )
+    let (done, to_do) = ("#".repeat(filled), "-".repeat(WIDTH - filled));
+    format!("progress [{done}{to_do}] {passed}/{total} exercises pass")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(words: &[&str]) -> Vec<String> {
-        words.iter().map(|word| word.to_string()).collect()
+    fn parse_words(words: &[&str]) -> Result<Command, String> {
+        let args: Vec<String> = words.iter().map(|word| word.to_string()).collect();
+        parse(&args)
     }
 
     #[test]
-    fn bar_fills_in_proportion() {
-        assert_eq!(
-            bar(0, 4),
-            "progress [--------------------] 0/4 exercises pass"
-        );
-        assert_eq!(
-            bar(1, 2),
-            "progress [##########----------] 1/2 exercises pass"
-        );
-        assert_eq!(
-            bar(3, 3),
-            "progress [####################] 3/3 exercises pass"
-        );
-        assert_eq!(
-            bar(0, 0),
-            "progress [--------------------] 0/0 exercises pass"
-        );
+    fn bar_fills_in_proportion_to_the_exercises_passed() {
+        assert_eq!(bar(0, 2), "progress [----------] 0/2 exercises pass");
+        assert_eq!(bar(1, 2), "progress [#####-----] 1/2 exercises pass");
+        assert_eq!(bar(2, 2), "progress [##########] 2/2 exercises pass");
+        assert_eq!(bar(1, 3), "progress [###-------] 1/3 exercises pass");
     }
 
     #[test]
-    fn commands_parse_and_bad_ones_are_named() {
-        assert_eq!(parse(&args(&["progress"])), Ok(Command::Progress));
-        assert_eq!(
-            parse(&args(&["hint", "ch1-countdown"])),
-            Ok(Command::Hint("ch1-countdown".into()))
-        );
-        assert_eq!(parse(&args(&[])), Ok(Command::Help));
-        assert_eq!(
-            parse(&args(&["hint"])),
-            Err("`hint` needs the name of an exercise".into())
-        );
-        assert_eq!(
-            parse(&args(&["solve"])),
-            Err("unknown command `solve`".into())
-        );
+    fn bar_with_no_exercises_is_empty_not_a_division_by_zero() {
+        assert_eq!(bar(0, 0), "progress [----------] 0/0 exercises pass");
+    }
+
+    #[test]
+    fn each_command_parses() {
+        assert_eq!(parse_words(&["list"]), Ok(Command::List));
+        assert_eq!(parse_words(&["progress"]), Ok(Command::Progress));
+        assert_eq!(parse_words(&["check"]), Ok(Command::Check));
+        let hint = parse_words(&["hint", "ch1-countdown"]);
+        assert_eq!(hint, Ok(Command::Hint("ch1-countdown".into())));
+    }
+
+    #[test]
+    fn no_command_or_help_asks_for_the_usage() {
+        for words in [&[][..], &["--help"], &["-h"], &["help"]] {
+            assert_eq!(parse_words(words), Ok(Command::Help), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn bad_command_lines_are_named_in_the_error() {
+        let unknown = parse_words(&["solve"]);
+        assert_eq!(unknown, Err("unknown command `solve`".into()));
+        let no_name = parse_words(&["hint"]);
+        assert_eq!(no_name, Err("`hint` needs the name of an exercise".into()));
+        let extra = parse_words(&["list", "ch1-countdown"]);
+        assert_eq!(extra, Err("too many arguments for `list`".into()));
+    }
+
+    #[test]
+    fn check_summary_counts_the_exercises_with_problems() {
+        assert_eq!(summary(2, 0), "check: all 2 exercises OK");
+        assert_eq!(summary(2, 1), "check: 1 of 2 exercises have problems");
+        assert_eq!(summary(0, 0), "check: no exercises found");
     }
 }

@@ -1,4 +1,11 @@
-//! Chapter 1 exercise: greetings that run one after the other, made to run at once.
+//! Chapter 1 exercise: greetings that run one after the other, made to run at
+//! once.
+//!
+//! Each greeting pauses before it answers. Awaited in turn, three greetings take
+//! three pauses; started together, they take one.
+//!
+//! Check your work with `cargo test -p ch1-concurrent`.
+#![forbid(unsafe_code)]
 
 use std::time::Duration;
 
@@ -19,7 +26,8 @@ pub async fn greet(name: &str, pause: Duration) -> String {
 /// }
 /// greetings
 /// ```
-// The parameters are unused until you write the body.
+// Quiets the warnings for parameters the `todo!()` leaves unused; delete it
+// once your code uses them.
 #[allow(unused_variables)]
 pub async fn greet_all(names: &[&str], pause: Duration) -> Vec<String> {
     // TODO: start every greeting before awaiting any of them, so that all of

@@ -1,5 +1,8 @@
 //! `greet_all` greets everyone at once: one pause in all, results in order.
-//! tokio's paused clock makes the times exact and the tests instant.
+//!
+//! Run with `cargo test -p ch1-concurrent`. Every test runs on tokio's paused
+//! clock: time jumps straight to the next timer, so the elapsed times are exact
+//! and the tests take no real time.
 
 use std::time::Duration;
 
@@ -8,10 +11,14 @@ use tokio::time::Instant;
 
 const PAUSE: Duration = Duration::from_secs(1);
 
+fn greetings_for(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| format!("Hello, {name}!")).collect()
+}
+
 #[tokio::test(start_paused = true)]
 async fn greetings_come_back_in_the_order_of_the_names() {
-    let greetings = greet_all(&["Ada", "Grace", "Linus"], PAUSE).await;
-    assert_eq!(greetings, ["Hello, Ada!", "Hello, Grace!", "Hello, Linus!"]);
+    let names = ["Ada", "Grace", "Linus"];
+    assert_eq!(greet_all(&names, PAUSE).await, greetings_for(&names));
 }
 
 #[tokio::test(start_paused = true)]
@@ -27,13 +34,13 @@ async fn ten_greetings_still_take_one_pause() {
     let started = Instant::now();
     let greetings = greet_all(&names, PAUSE).await;
     assert_eq!(started.elapsed(), PAUSE);
-    assert_eq!(greetings.len(), 10);
-    assert_eq!(greetings[9], "Hello, j!");
+    assert_eq!(greetings, greetings_for(&names));
 }
 
 #[tokio::test(start_paused = true)]
 async fn nobody_to_greet_returns_at_once() {
     let started = Instant::now();
-    assert!(greet_all(&[], PAUSE).await.is_empty());
+    let greetings = greet_all(&[], PAUSE).await;
+    assert!(greetings.is_empty());
     assert_eq!(started.elapsed(), Duration::ZERO);
 }
