@@ -1,0 +1,301 @@
+//! The hand-rolled executor, one behaviour per test: spawning, the run queue
+//! and its wakers, panics, abort, and what happens to the tasks left at the end.
+//! Each test runs under `within_10s`, so that a broken executor fails it
+//! instead of hanging it.
+
+mod support;
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use coroutines::hand::sleep;
+use support::{Drops, RESET, broken, gate, task_at_a_gate, within_10s};
+use tasks::hand::{Executor, JoinError, JoinHandle, block_on, spawn, yield_now};
+
+#[test]
+fn handle_resolves_to_the_tasks_output() {
+    within_10s(|| {
+        let outcome = block_on(async { spawn(async { 40 + 2 }).await });
+        assert_eq!(outcome, Ok(42));
+    });
+}
+
+#[test]
+fn results_come_back_in_the_order_asked_whatever_finishes_first() {
+    within_10s(|| {
+        let finished = Rc::new(RefCell::new(Vec::new()));
+        let results = block_on(async {
+            let handles = [30, 20, 10].map(|millis| {
+                let finished = Rc::clone(&finished);
+                spawn(async move {
+                    sleep(Duration::from_millis(millis)).await;
+                    finished.borrow_mut().push(millis);
+                    millis
+                })
+            });
+            let mut results = Vec::new();
+            for handle in handles {
+                results.push(handle.await.unwrap());
+            }
+            results
+        });
+        assert_eq!(*finished.borrow(), [10, 20, 30], "shortest first");
+        assert_eq!(results, [30, 20, 10], "in the order asked");
+    });
+}
+
+#[test]
+fn a_future_that_is_not_spawned_does_nothing() {
+    within_10s(|| {
+        let polled = Cell::new(false);
+        block_on(async {
+            let created = async { polled.set(true) };
+            for _ in 0..3 {
+                yield_now().await;
+            }
+            drop(created);
+        });
+        assert!(
+            !polled.get(),
+            "created, never spawned or awaited: never run"
+        );
+    });
+}
+
+#[test]
+fn a_wake_from_another_thread_unparks_the_executor() {
+    within_10s(|| {
+        let (opener, gate) = gate();
+        let outcome = block_on(async move {
+            let handle = spawn(async move {
+                gate.await;
+                "through the gate"
+            });
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                opener.open();
+            });
+            handle.await
+        });
+        assert_eq!(outcome, Ok("through the gate"));
+    });
+}
+
+/// Pending forever; counts its polls and keeps its latest waker.
+#[derive(Default)]
+struct Counted {
+    polls: Rc<Cell<usize>>,
+    waker: Rc<RefCell<Option<Waker>>>,
+}
+
+impl Future for Counted {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.polls.set(self.polls.get() + 1);
+        *self.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+#[test]
+fn a_task_woken_twice_before_it_runs_is_polled_once() {
+    within_10s(|| {
+        let counted = Counted::default();
+        let (polls, waker) = (Rc::clone(&counted.polls), Rc::clone(&counted.waker));
+        block_on(async move {
+            let _handle = spawn(counted);
+            yield_now().await;
+            assert_eq!(polls.get(), 1, "polled at the first turn");
+            let task = waker.borrow().clone().unwrap();
+            task.wake_by_ref();
+            task.wake_by_ref();
+            // Queued once, the task runs once before this task comes back.
+            yield_now().await;
+            assert_eq!(polls.get(), 2);
+            yield_now().await;
+            assert_eq!(polls.get(), 2, "and not again");
+        });
+    });
+}
+
+#[test]
+fn a_wake_for_a_finished_task_is_harmless() {
+    within_10s(|| {
+        let waker = Rc::new(RefCell::new(None::<Waker>));
+        let keep = Rc::clone(&waker);
+        let outcome = block_on(async move {
+            let first = spawn(std::future::poll_fn(move |cx| {
+                *keep.borrow_mut() = Some(cx.waker().clone());
+                Poll::Ready("done")
+            }));
+            assert_eq!(first.await, Ok("done"));
+            waker.borrow().clone().unwrap().wake();
+            // The stale wake is skipped; the executor goes on.
+            spawn(async { "still running" }).await
+        });
+        assert_eq!(outcome, Ok("still running"));
+    });
+}
+
+#[test]
+fn a_wake_for_an_aborted_task_is_harmless() {
+    within_10s(|| {
+        let counted = Counted::default();
+        let waker = Rc::clone(&counted.waker);
+        let outcome = block_on(async move {
+            let aborted = spawn(counted);
+            yield_now().await;
+            aborted.abort();
+            assert_eq!(aborted.await, Err(JoinError::Cancelled));
+            waker.borrow().clone().unwrap().wake();
+            spawn(async { "still running" }).await
+        });
+        assert_eq!(outcome, Ok("still running"));
+    });
+}
+
+#[test]
+fn tasks_still_pending_when_the_executor_ends_are_dropped() {
+    within_10s(|| {
+        let drops = Drops::default();
+        let executor = Executor::new();
+        let handles: Vec<JoinHandle<()>> = (0..3)
+            .map(|_| {
+                let guard = drops.guard();
+                executor.spawn(async move {
+                    let _guard = guard;
+                    std::future::pending::<()>().await;
+                })
+            })
+            .collect();
+        executor.block_on(yield_now()); // they start, and wait forever
+        assert_eq!(executor.tasks(), 3);
+        assert_eq!(drops.count(), 0);
+        drop(executor);
+        assert_eq!(drops.count(), 3, "none leaked");
+        // Their handles hear it, awaited on any executor (here chapter 1's).
+        for handle in handles {
+            let outcome = coroutines::hand::block_on(handle);
+            assert_eq!(outcome, Err(JoinError::Cancelled));
+        }
+    });
+}
+
+#[test]
+fn a_panicking_task_does_not_take_the_executor_down() {
+    within_10s(|| {
+        let executor = Executor::new();
+        let (crashed, fine) = executor.block_on(async {
+            let crashed = spawn(broken());
+            let fine = spawn(async { "fine" });
+            (crashed.await, fine.await)
+        });
+        assert_eq!(crashed, Err(JoinError::Panicked(RESET.to_string())));
+        assert_eq!(fine, Ok("fine"));
+        let again = executor.block_on(async { spawn(async { "again" }).await });
+        assert_eq!(again, Ok("again"), "the executor still works");
+    });
+}
+
+#[test]
+fn abort_cancels_only_that_task() {
+    within_10s(|| {
+        let [(a, open_a, _), (b, _, watch_b), (c, open_c, _)] =
+            [(); 3].map(|()| task_at_a_gate());
+        let outcomes = block_on(async move {
+            let handles = [spawn(a), spawn(b), spawn(c)];
+            yield_now().await;
+            handles[1].abort();
+            open_a.open();
+            open_c.open();
+            let mut outcomes = Vec::new();
+            for handle in handles {
+                outcomes.push(handle.await);
+            }
+            outcomes
+        });
+        assert_eq!(outcomes, [Ok(()), Err(JoinError::Cancelled), Ok(())]);
+        assert!(watch_b.ended() && !watch_b.finished());
+    });
+}
+
+#[test]
+fn abort_after_the_task_finished_keeps_its_output() {
+    within_10s(|| {
+        let outcome = block_on(async {
+            let handle = spawn(async { "done" });
+            yield_now().await;
+            assert!(handle.is_finished());
+            handle.abort();
+            handle.await
+        });
+        assert_eq!(outcome, Ok("done"));
+    });
+}
+
+#[test]
+fn abort_before_the_first_turn_drops_the_task_unpolled() {
+    within_10s(|| {
+        let polled = Rc::new(Cell::new(false));
+        let flag = Rc::clone(&polled);
+        let drops = Drops::default();
+        let guard = drops.guard();
+        let outcome = block_on(async move {
+            let handle = spawn(async move {
+                let _guard = guard;
+                flag.set(true);
+            });
+            handle.abort();
+            handle.await
+        });
+        assert_eq!(outcome, Err(JoinError::Cancelled));
+        assert!(!polled.get(), "never polled");
+        assert_eq!(drops.count(), 1, "but dropped");
+    });
+}
+
+#[test]
+fn run_returns_once_every_task_has_ended() {
+    within_10s(|| {
+        let done = Rc::new(Cell::new(0));
+        let executor = Executor::new();
+        for millis in [10, 0, 5] {
+            let done = Rc::clone(&done);
+            let _detached = executor.spawn(async move {
+                sleep(Duration::from_millis(millis)).await;
+                done.set(done.get() + 1);
+            });
+        }
+        executor.run();
+        assert_eq!(done.get(), 3);
+        assert_eq!(executor.tasks(), 0);
+    });
+}
+
+#[test]
+fn a_task_can_spawn_tasks() {
+    within_10s(|| {
+        let outcome = block_on(async {
+            spawn(async { spawn(async { "grandchild" }).await.unwrap() }).await
+        });
+        assert_eq!(outcome, Ok("grandchild"));
+    });
+}
+
+#[test]
+#[should_panic(expected = "`spawn` called outside an executor")]
+fn spawn_outside_an_executor_panics() {
+    let _handle = spawn(async {});
+}
+
+#[test]
+fn join_handle_is_send_when_its_output_is() {
+    fn assert_send<T: Send>() {}
+    assert_send::<JoinHandle<String>>();
+}
