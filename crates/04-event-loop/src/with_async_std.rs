@@ -1,0 +1,1 @@
+//! The scene on tokio (written by the scene's author).
