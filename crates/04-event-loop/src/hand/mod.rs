@@ -1,9 +1,65 @@
-//! Chapter 4 built by hand (being written).
+//! Chapter 4 built by hand: an event loop on `std` and `polling`.
+//!
+//! - [`executor`]: chapter 3's executor grown into the loop's core: tasks in
+//!   slots, a run queue, wakers that work from any thread, and the turn.
+//! - [`task`]: a task in one allocation, and its [`JoinHandle`].
+//! - [`time`]: the loop's clock (real or virtual), the timer heap, [`sleep`].
+//! - [`reactor`]: sockets registered with the system's poller.
+//! - [`net`]: [`TcpListener`] and [`TcpStream`].
+//! - [`event_loop`]: asyncio's API ([`EventLoop`]) and Rust's ([`block_on`],
+//!   [`spawn`]).
+
+pub mod event_loop;
+pub mod executor;
+pub mod net;
+pub mod reactor;
+pub mod task;
+pub mod time;
+
+pub use event_loop::{
+    Builder, Callback, Closed, DEBUG_ENV, EventLoop, Handle, SLOW_POLL, StopHandle, block_on,
+    handle, spawn, spawn_named,
+};
+pub use net::{TcpListener, TcpStream};
+pub use reactor::ReactorStats;
+pub use task::{JoinError, JoinHandle};
+pub use tasks::hand::{YieldNow, yield_now};
+pub use time::{Sleep, now, sleep, sleep_until};
 
 use std::time::Duration;
 
-/// Runs the two countdowns on a loop driven by hand.
-pub fn run_countdowns(step: Duration) {
-    let _ = step;
-    todo!()
+use tracing::info;
+
+use crate::COUNTDOWNS;
+
+// ANCHOR: countdown
+/// Counts down from `from`, one step every `step`.
+pub async fn countdown(name: &'static str, from: u32, step: Duration) {
+    for n in (1..=from).rev() {
+        info!("{name}: {n}");
+        sleep(step).await;
+    }
+    info!("{name}: done");
 }
+// ANCHOR_END: countdown
+
+// ANCHOR: by_hand
+/// The scene: both countdowns as tasks on a loop driven by hand, as an
+/// asyncio tutorial drives `new_event_loop()`.
+pub fn run_countdowns(step: Duration) {
+    run_countdowns_on(&EventLoop::new(), step);
+}
+
+/// The scene on a loop of the caller's (a virtual-time one, in tests).
+/// Returns how long it took on the loop's clock.
+pub fn run_countdowns_on(event_loop: &EventLoop, step: Duration) -> Duration {
+    let started = event_loop.time();
+    let tasks = COUNTDOWNS.map(|(name, from)| event_loop.create_task(countdown(name, from, step)));
+    event_loop.run_until_complete(async {
+        for task in tasks {
+            task.await.expect("a countdown does not panic");
+        }
+    });
+    event_loop.time() - started
+}
+// ANCHOR_END: by_hand

@@ -1,0 +1,253 @@
+//! Async TCP on the loop's reactor: `std`'s sockets in non-blocking mode,
+//! registered once with the poller.
+//!
+//! Every operation is tried first. A non-blocking socket that is not ready
+//! answers `WouldBlock` at once; then the task waits for the reactor to say
+//! the socket has become ready, and tries again. Chapter 9's chat server is
+//! built on these two types.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::{self, Shutdown, SocketAddr, ToSocketAddrs};
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::executor::{self, Core};
+use super::reactor::{AsSocket, Direction, Source};
+
+// ANCHOR: registered
+/// A non-blocking socket registered with the loop's reactor, for as long as
+/// it lives.
+struct Registered<T: AsSocket> {
+    /// `Some` until `Drop`, which deregisters the socket before closing it.
+    io: Option<T>,
+    source: Rc<Source>,
+    core: Rc<Core>,
+}
+
+impl<T: AsSocket> Registered<T> {
+    fn new(io: T) -> io::Result<Registered<T>> {
+        let core = executor::current("a socket made");
+        let source = core.reactor.register(&io)?;
+        Ok(Registered {
+            io: Some(io),
+            source,
+            core,
+        })
+    }
+
+    fn io(&self) -> &T {
+        self.io.as_ref().expect("present until dropped")
+    }
+
+    fn poll_io<R>(
+        &self,
+        direction: Direction,
+        cx: &mut Context<'_>,
+        operation: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        let io = self.io();
+        let mut operation = operation;
+        self.core
+            .reactor
+            .poll_io(io, &self.source, direction, cx, || operation(io))
+    }
+}
+
+impl<T: AsSocket> Drop for Registered<T> {
+    fn drop(&mut self) {
+        if let Some(io) = self.io.take() {
+            self.core.reactor.deregister(&io, &self.source);
+            drop(io); // closed only now, out of the poller
+        }
+    }
+}
+// ANCHOR_END: registered
+
+// ANCHOR: listener
+/// A TCP socket that listens for connections (asyncio's `start_server`
+/// makes one).
+pub struct TcpListener {
+    inner: Registered<net::TcpListener>,
+}
+
+impl TcpListener {
+    /// Binds to `addr` and starts listening. Call it inside the loop.
+    ///
+    /// # Panics
+    ///
+    /// Outside a running event loop.
+    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        let listener = net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        Ok(TcpListener {
+            inner: Registered::new(listener)?,
+        })
+    }
+
+    /// The address it listens on: with port 0, the port the system chose.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.io().local_addr()
+    }
+
+    /// Waits for the next connection.
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let (stream, peer) =
+            poll_fn(|cx| self.inner.poll_io(Direction::Read, cx, |io| io.accept())).await?;
+        stream.set_nonblocking(true)?;
+        Ok((TcpStream::from_std(stream)?, peer))
+    }
+}
+// ANCHOR_END: listener
+
+// ANCHOR: stream
+/// A TCP connection. Its methods take `&self`, so one task may read while
+/// another writes; two tasks reading at once would take turns being woken.
+pub struct TcpStream {
+    inner: Registered<net::TcpStream>,
+}
+
+impl TcpStream {
+    fn from_std(stream: net::TcpStream) -> io::Result<TcpStream> {
+        Ok(TcpStream {
+            inner: Registered::new(stream)?,
+        })
+    }
+
+    /// Connects to `addr`, without blocking the loop while the handshake
+    /// goes on.
+    ///
+    /// # Panics
+    ///
+    /// Outside a running event loop.
+    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        socket.set_nonblocking(true)?;
+        match socket.connect(&addr.into()) {
+            Ok(()) => {}
+            // The handshake has started; the socket becomes writable when it
+            // is done, whether it worked or not.
+            Err(error) if in_progress(&error) => {}
+            Err(error) => return Err(error),
+        }
+        let stream = TcpStream::from_std(socket.into())?;
+        poll_fn(|cx| {
+            stream.inner.poll_io(Direction::Write, cx, |io| {
+                if let Some(error) = io.take_error()? {
+                    return Err(error);
+                }
+                match io.peer_addr() {
+                    Ok(_) => Ok(()),
+                    // Not connected yet: wait for the next event.
+                    Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    }
+                    Err(error) => Err(error),
+                }
+            })
+        })
+        .await?;
+        Ok(stream)
+    }
+
+    /// Reads what has arrived, up to `buf.len()` bytes, waiting until
+    /// something has. `Ok(0)` means the peer closed its end.
+    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_read(cx, buf)).await
+    }
+
+    /// Writes some of `buf`, waiting until the socket can take some.
+    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_write(cx, buf)).await
+    }
+
+    /// The poll behind [`TcpStream::read`], for hand-written futures.
+    pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.inner
+            .poll_io(Direction::Read, cx, |mut io| io::Read::read(&mut io, buf))
+    }
+
+    /// The poll behind [`TcpStream::write`], for hand-written futures.
+    pub fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.inner
+            .poll_io(Direction::Write, cx, |mut io| io::Write::write(&mut io, buf))
+    }
+
+    /// Writes all of `buf`.
+    pub async fn write_all(&self, mut buf: &[u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            match self.write(buf).await? {
+                0 => return Err(io::ErrorKind::WriteZero.into()),
+                written => buf = &buf[written..],
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads exactly `buf.len()` bytes; `UnexpectedEof` if the peer closes
+    /// its end first.
+    pub async fn read_exact(&self, mut buf: &mut [u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            match self.read(buf).await? {
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                read => buf = &mut buf[read..],
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes one or both directions: after `Shutdown::Write` the peer reads
+    /// end-of-file.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.inner.io().shutdown(how)
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.io().peer_addr()
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.io().local_addr()
+    }
+
+    /// Turns Nagle's algorithm off (`true`) or on: small writes are then
+    /// sent at once instead of being gathered.
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.inner.io().set_nodelay(nodelay)
+    }
+}
+// ANCHOR_END: stream
+
+/// A non-blocking `connect` answers "in progress" while the handshake runs:
+/// `EINPROGRESS` on Unix (which `std` does not name on stable Rust yet),
+/// `WouldBlock` on Windows.
+fn in_progress(error: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    const EINPROGRESS: i32 = 115;
+    #[cfg(not(target_os = "linux"))]
+    const EINPROGRESS: i32 = 36; // macOS and the BSDs
+    error.kind() == io::ErrorKind::WouldBlock
+        || (cfg!(unix) && error.raw_os_error() == Some(EINPROGRESS))
+}
+
+impl fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpListener")
+            .field("local_addr", &self.local_addr().ok())
+            .finish()
+    }
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpStream")
+            .field("local_addr", &self.local_addr().ok())
+            .field("peer_addr", &self.peer_addr().ok())
+            .finish()
+    }
+}

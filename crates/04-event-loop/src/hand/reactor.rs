@@ -1,0 +1,276 @@
+//! The reactor: the loop's link to the operating system's readiness API
+//! (epoll on Linux, kqueue on macOS and the BSDs, IOCP on Windows) through the
+//! `polling` crate.
+//!
+//! Each socket is registered once, for reading and writing, and stays
+//! registered until it is dropped. Where the system supports it (epoll and
+//! kqueue do) the registration is edge-triggered: the system reports a socket
+//! when it *becomes* ready, so a socket that stays ready costs nothing, and
+//! no call is needed to re-arm it after each event. That is how tokio does it
+//! too. Elsewhere it falls back to one-shot registrations, re-armed when a
+//! task has to wait.
+
+use std::cell::{Cell, RefCell};
+use std::io;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use polling::{Event, Events, PollMode, Poller};
+use tracing::trace;
+
+// ANCHOR: source
+/// Which way a task waits on a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Read,
+    Write,
+}
+
+/// What the reactor knows about one registered socket: whether it may be
+/// ready each way, and who waits for it to be.
+pub(crate) struct Source {
+    key: usize,
+    readable: Cell<bool>,
+    writable: Cell<bool>,
+    reader: Cell<Option<Waker>>,
+    writer: Cell<Option<Waker>>,
+}
+// ANCHOR_END: source
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("key", &self.key)
+            .field("readable", &self.readable.get())
+            .field("writable", &self.writable.get())
+            .finish()
+    }
+}
+
+/// System calls the reactor has made, for tests and the book.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReactorStats {
+    /// Sockets added to the poller.
+    pub registrations: u64,
+    /// Registrations changed: re-arming a one-shot registration.
+    pub modifications: u64,
+    /// Waits in the poller, whether they blocked or not.
+    pub waits: u64,
+}
+
+pub(crate) struct Reactor {
+    poller: Arc<Poller>,
+    mode: PollMode,
+    /// The registered sockets by key; a freed key is reused.
+    sources: RefCell<Vec<Option<std::rc::Rc<Source>>>>,
+    free: RefCell<Vec<usize>>,
+    events: RefCell<Events>,
+    stats: Cell<ReactorStats>,
+}
+
+impl Reactor {
+    pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
+        let mode = if poller.supports_edge() {
+            PollMode::Edge
+        } else {
+            PollMode::Oneshot
+        };
+        Reactor {
+            poller,
+            mode,
+            sources: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            events: RefCell::new(Events::new()),
+            stats: Cell::new(ReactorStats::default()),
+        }
+    }
+
+    pub(crate) fn stats(&self) -> ReactorStats {
+        self.stats.get()
+    }
+
+    fn count(&self, change: impl FnOnce(&mut ReactorStats)) {
+        let mut stats = self.stats.get();
+        change(&mut stats);
+        self.stats.set(stats);
+    }
+
+    /// Sockets registered now.
+    pub(crate) fn sources(&self) -> usize {
+        self.sources.borrow().iter().flatten().count()
+    }
+
+    // ANCHOR: register
+    /// Registers `socket` for reading and writing, once, for its lifetime.
+    /// Whoever calls this must call [`Reactor::deregister`] before the socket
+    /// is closed.
+    pub(crate) fn register(
+        &self,
+        socket: &impl AsSocket,
+    ) -> io::Result<std::rc::Rc<Source>> {
+        let key = self.free.borrow_mut().pop().unwrap_or_else(|| {
+            let mut sources = self.sources.borrow_mut();
+            sources.push(None);
+            sources.len() - 1
+        });
+        let source = std::rc::Rc::new(Source {
+            key,
+            // A new socket may be ready already: try it before waiting.
+            readable: Cell::new(true),
+            writable: Cell::new(true),
+            reader: Cell::new(None),
+            writer: Cell::new(None),
+        });
+        let added = socket.add_to(&self.poller, Event::all(key), self.mode);
+        if let Err(error) = added {
+            self.free.borrow_mut().push(key);
+            return Err(error);
+        }
+        self.count(|stats| stats.registrations += 1);
+        self.sources.borrow_mut()[key] = Some(std::rc::Rc::clone(&source));
+        Ok(source)
+    }
+
+    /// Takes `socket` out of the poller. Errors are ignored: the socket is
+    /// about to be closed, and closing it removes it anyway.
+    pub(crate) fn deregister(&self, socket: &impl AsSocket, source: &Source) {
+        let _ = socket.delete_from(&self.poller);
+        self.sources.borrow_mut()[source.key] = None;
+        self.free.borrow_mut().push(source.key);
+    }
+    // ANCHOR_END: register
+
+    // ANCHOR: poll_io
+    /// Runs `operation` on a non-blocking socket. If the socket is not ready,
+    /// the operation says `WouldBlock`: the task's waker is kept, the socket
+    /// is marked not ready that way, and the task waits for the next event.
+    pub(crate) fn poll_io<T>(
+        &self,
+        socket: &impl AsSocket,
+        source: &Source,
+        direction: Direction,
+        cx: &mut Context<'_>,
+        mut operation: impl FnMut() -> io::Result<T>,
+    ) -> Poll<io::Result<T>> {
+        let (ready, waiter) = match direction {
+            Direction::Read => (&source.readable, &source.reader),
+            Direction::Write => (&source.writable, &source.writer),
+        };
+        loop {
+            if ready.get() {
+                match operation() {
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                        ready.set(false);
+                    }
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                    result => return Poll::Ready(result),
+                }
+            }
+            waiter.set(Some(cx.waker().clone()));
+            if self.mode == PollMode::Oneshot {
+                self.rearm(socket, source)?;
+            }
+            return Poll::Pending;
+        }
+    }
+    // ANCHOR_END: poll_io
+
+    /// One-shot mode only: asks again for the directions someone waits on.
+    fn rearm(&self, socket: &impl AsSocket, source: &Source) -> io::Result<()> {
+        let reader = source.reader.take();
+        let writer = source.writer.take();
+        let interest = Event::new(source.key, reader.is_some(), writer.is_some());
+        source.reader.set(reader);
+        source.writer.set(writer);
+        self.count(|stats| stats.modifications += 1);
+        socket.modify_in(&self.poller, interest, self.mode)
+    }
+
+    // ANCHOR: wait
+    /// Waits in the poller for I/O events, for at most `timeout` (`None`:
+    /// until an event or a wake from another thread), and wakes the tasks
+    /// waiting on the sockets that became ready. Returns how many events came.
+    pub(crate) fn wait(&self, timeout: Option<Duration>) -> io::Result<usize> {
+        let mut events = self.events.borrow_mut();
+        events.clear();
+        self.count(|stats| stats.waits += 1);
+        let count = self.poller.wait(&mut events, timeout)?;
+        let sources = self.sources.borrow();
+        let mut woken = Vec::new();
+        for event in events.iter() {
+            let Some(Some(source)) = sources.get(event.key) else {
+                continue;
+            };
+            trace!(key = event.key, event.readable, event.writable, "I/O event");
+            if event.readable {
+                source.readable.set(true);
+                woken.extend(source.reader.take());
+            }
+            if event.writable {
+                source.writable.set(true);
+                woken.extend(source.writer.take());
+            }
+        }
+        // Woken after the borrows end: a waker may run code of its own.
+        drop(sources);
+        drop(events);
+        woken.into_iter().for_each(Waker::wake);
+        Ok(count)
+    }
+    // ANCHOR_END: wait
+}
+
+/// A socket the reactor can register: the platform's raw handle, hidden.
+pub(crate) trait AsSocket {
+    fn add_to(&self, poller: &Poller, interest: Event, mode: PollMode) -> io::Result<()>;
+    fn modify_in(&self, poller: &Poller, interest: Event, mode: PollMode)
+    -> io::Result<()>;
+    fn delete_from(&self, poller: &Poller) -> io::Result<()>;
+}
+
+#[cfg(unix)]
+impl<T: std::os::fd::AsFd + std::os::fd::AsRawFd> AsSocket for T {
+    fn add_to(&self, poller: &Poller, interest: Event, mode: PollMode) -> io::Result<()> {
+        // SAFETY: `add_with_mode` needs the socket to be deleted from the
+        // poller before it is closed. Every socket registered here belongs to
+        // an I/O type of `net` whose `Drop` calls `Reactor::deregister` first,
+        // and only then closes the socket.
+        unsafe { poller.add_with_mode(self.as_raw_fd(), interest, mode) }
+    }
+
+    fn modify_in(
+        &self,
+        poller: &Poller,
+        interest: Event,
+        mode: PollMode,
+    ) -> io::Result<()> {
+        poller.modify_with_mode(self, interest, mode)
+    }
+
+    fn delete_from(&self, poller: &Poller) -> io::Result<()> {
+        poller.delete(self)
+    }
+}
+
+#[cfg(windows)]
+impl<T: std::os::windows::io::AsSocket + std::os::windows::io::AsRawSocket> AsSocket for T {
+    fn add_to(&self, poller: &Poller, interest: Event, mode: PollMode) -> io::Result<()> {
+        // SAFETY: as on Unix: every socket registered here is deleted from
+        // the poller by its owner's `Drop` before it is closed.
+        unsafe { poller.add_with_mode(self.as_raw_socket(), interest, mode) }
+    }
+
+    fn modify_in(
+        &self,
+        poller: &Poller,
+        interest: Event,
+        mode: PollMode,
+    ) -> io::Result<()> {
+        poller.modify_with_mode(self, interest, mode)
+    }
+
+    fn delete_from(&self, poller: &Poller) -> io::Result<()> {
+        poller.delete(self)
+    }
+}
