@@ -63,3 +63,26 @@ pub fn run_countdowns_on(event_loop: &EventLoop, step: Duration) -> Duration {
     event_loop.time() - started
 }
 // ANCHOR_END: by_hand
+
+// ANCHOR: blocking
+/// Debug mode catching a blocking call: a countdown shares the loop with a
+/// task that calls `std::thread::sleep`, which blocks the whole thread. The
+/// countdown's next step comes late, and debug mode names the culprit.
+pub fn run_with_a_blocking_task(step: Duration) {
+    let event_loop = EventLoop::builder()
+        .debug(true)
+        .build()
+        .expect("the system's poller");
+    let countdown = event_loop.create_task_named("countdown", countdown("A", 3, step));
+    let blocker = event_loop.create_task_named("blocker", async move {
+        sleep(step / 2).await;
+        info!("blocker: calling std::thread::sleep, which blocks the thread");
+        std::thread::sleep(step * 3 / 2); // the bug: not `sleep(..).await`
+        info!("blocker: done blocking");
+    });
+    event_loop.run_until_complete(async {
+        blocker.await.expect("the blocker does not panic");
+        countdown.await.expect("a countdown does not panic");
+    });
+}
+// ANCHOR_END: blocking

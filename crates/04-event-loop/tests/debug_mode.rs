@@ -1,0 +1,126 @@
+//! Debug mode: a poll that runs past the threshold is reported as a warning
+//! naming its task; nothing is reported without debug mode, or under the
+//! threshold. `EVENT_LOOP_DEBUG` turns it on for every new loop. Every test
+//! here records: the recorder is shared by the whole test binary.
+
+use std::process::Command;
+use std::time::Duration;
+
+use event_loop::hand::{self, DEBUG_ENV, EventLoop, SLOW_POLL, sleep};
+use timeline::{Recording, Timeline};
+
+/// Runs a loop with a task that blocks its thread for `blocks`.
+fn blocking_scene(debug: bool, threshold: Duration, blocks: Duration) -> Timeline {
+    let recording = Recording::start();
+    let event_loop = EventLoop::builder()
+        .debug(debug)
+        .slow_poll(threshold)
+        .build()
+        .unwrap();
+    event_loop.create_task_named("fast", async {
+        sleep(Duration::from_millis(1)).await;
+    });
+    let blocker = event_loop.create_task_named("blocker", async move {
+        std::thread::sleep(blocks);
+    });
+    event_loop.run_until_complete(blocker).unwrap();
+    drop(event_loop);
+    recording.finish()
+}
+
+fn warnings(timeline: &Timeline) -> Vec<String> {
+    timeline
+        .events()
+        .iter()
+        .filter(|event| event.level == tracing::Level::WARN)
+        .map(|event| event.text.clone())
+        .collect()
+}
+
+#[test]
+fn debug_mode_names_the_task_that_blocks() {
+    let timeline = blocking_scene(true, SLOW_POLL, Duration::from_millis(150));
+    let warnings = warnings(&timeline);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("slow poll: task blocker ran 0."),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[0].ends_with("look for a blocking call"));
+}
+
+#[test]
+fn without_debug_mode_nothing_is_reported() {
+    let timeline = blocking_scene(false, SLOW_POLL, Duration::from_millis(150));
+    assert_eq!(warnings(&timeline), Vec::<String>::new());
+}
+
+#[test]
+fn a_poll_under_the_threshold_is_not_reported() {
+    // 10 ms of blocking against a threshold of 5 s: no load makes that slow.
+    let timeline = blocking_scene(true, Duration::from_secs(5), Duration::from_millis(10));
+    assert_eq!(warnings(&timeline), Vec::<String>::new());
+}
+
+#[test]
+fn the_default_threshold_is_asyncios_100_ms() {
+    assert_eq!(SLOW_POLL, Duration::from_millis(100));
+}
+
+#[test]
+fn the_demo_shows_the_countdown_delayed_and_the_blocker_named() {
+    let recording = Recording::start();
+    hand::run_with_a_blocking_task(Duration::from_millis(200));
+    let timeline = recording.finish();
+    let lines: Vec<String> = timeline.texts().into_iter().map(hide_seconds).collect();
+    insta::with_settings!(
+        { omit_expression => true, prepend_module_to_snapshot => false },
+        { insta::assert_snapshot!("blocking_task", lines.join("\n")) }
+    );
+    let blocked = timeline.time_of("blocker: done blocking").unwrap();
+    let late = timeline.time_of("A: 2").unwrap();
+    assert!(
+        late >= blocked,
+        "the countdown's step waited for the blocker: {late:?} < {blocked:?}"
+    );
+    assert!(late >= Duration::from_millis(400), "due at 200 ms, came at {late:?}");
+}
+
+/// `ran 0.301 s` becomes `ran x.xxx s`: how long it blocked is checked
+/// above, with a bound a loaded machine cannot break.
+fn hide_seconds(line: String) -> String {
+    match line.split_once(" ran ") {
+        Some((before, after)) => match after.split_once(" s ") {
+            Some((_, rest)) => format!("{before} ran x.xxx s {rest}"),
+            None => line,
+        },
+        None => line,
+    }
+}
+
+/// Run by `the_environment_variable_turns_debug_mode_on` in a child process
+/// with the variable set or not; on its own, it checks the default.
+#[test]
+fn debug_mode_follows_the_environment() {
+    let expected = std::env::var_os(DEBUG_ENV).is_some_and(|value| value == "1");
+    let _recording = Recording::start();
+    assert_eq!(EventLoop::new().debug(), expected);
+}
+
+#[test]
+fn the_environment_variable_turns_debug_mode_on() {
+    let _recording = Recording::start();
+    for value in ["1", "0", ""] {
+        let status = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "debug_mode_follows_the_environment", "--quiet"])
+            .env(DEBUG_ENV, value)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{DEBUG_ENV}={value:?}: {}",
+            String::from_utf8_lossy(&status.stdout)
+        );
+    }
+}

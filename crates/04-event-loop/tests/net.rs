@@ -1,0 +1,187 @@
+//! TCP on the hand-rolled reactor, over loopback: echo round trips, many
+//! clients at once, end of file, refused connections, and registrations kept
+//! for a socket's life (no re-arming per round trip).
+
+mod support;
+
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::time::Duration;
+
+use event_loop::hand::{EventLoop, TcpListener, TcpStream, handle, spawn};
+use support::finishes_within;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Echoes every connection until the peer closes it.
+async fn serve(listener: TcpListener) {
+    loop {
+        let (stream, _) = listener.accept().await.expect("accept");
+        spawn(async move {
+            let mut buf = [0; 1024];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        if stream.write_all(&buf[..n]).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
+
+fn bind() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().unwrap();
+    (listener, addr)
+}
+
+#[test]
+fn an_echo_round_trip_returns_the_same_bytes() {
+    let echoed = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (listener, addr) = bind();
+            spawn(serve(listener));
+            let stream = TcpStream::connect(addr).await?;
+            stream.write_all(b"hello, loop").await?;
+            let mut buf = [0; 11];
+            stream.read_exact(&mut buf).await?;
+            io::Result::Ok(buf)
+        })
+    });
+    assert_eq!(echoed.expect("no hang").unwrap(), *b"hello, loop");
+}
+
+#[test]
+fn a_hundred_clients_at_once_each_get_their_own_bytes_back() {
+    let totals = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (listener, addr) = bind();
+            spawn(serve(listener));
+            let clients: Vec<_> = (0..100u8)
+                .map(|id| {
+                    spawn(async move {
+                        let stream = TcpStream::connect(addr).await?;
+                        let mut sum = 0u64;
+                        for round in 0..10u8 {
+                            let message = [id, round, id ^ round, 64];
+                            stream.write_all(&message).await?;
+                            let mut back = [0; 4];
+                            stream.read_exact(&mut back).await?;
+                            assert_eq!(back, message);
+                            sum += 1;
+                        }
+                        io::Result::Ok(sum)
+                    })
+                })
+                .collect();
+            let mut total = 0;
+            for client in clients {
+                total += client.await.expect("no panic")?;
+            }
+            io::Result::Ok(total)
+        })
+    });
+    assert_eq!(totals.expect("no hang").unwrap(), 1000);
+}
+
+#[test]
+fn a_round_trip_needs_no_new_registration_or_re_arming() {
+    let stats = finishes_within(LIMIT, || {
+        let event_loop = EventLoop::new();
+        event_loop.run_until_complete(async {
+            let (listener, addr) = bind();
+            spawn(serve(listener));
+            let stream = TcpStream::connect(addr).await.unwrap();
+            let mut buf = [0; 8];
+            stream.write_all(b"warm up!").await.unwrap();
+            stream.read_exact(&mut buf).await.unwrap();
+            let before = handle().reactor_stats();
+            for _ in 0..100 {
+                stream.write_all(b"ping pon").await.unwrap();
+                stream.read_exact(&mut buf).await.unwrap();
+            }
+            (before, handle().reactor_stats())
+        })
+    });
+    let (before, after) = stats.expect("no hang");
+    assert_eq!(before.registrations, 3, "listener, client and server's stream");
+    assert_eq!(after.registrations, before.registrations);
+    if cfg!(any(target_os = "linux", target_os = "macos")) {
+        assert_eq!(after.modifications, 0, "edge-triggered: never re-armed");
+    }
+    assert!(after.waits > before.waits, "the loop waited for the echoes");
+}
+
+#[test]
+fn reading_after_the_peer_closes_gives_end_of_file() {
+    let outcome = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (listener, addr) = bind();
+            let server = spawn(async move {
+                let (stream, _) = listener.accept().await.unwrap();
+                stream.write_all(b"bye").await.unwrap();
+                stream.shutdown(Shutdown::Write).unwrap();
+            });
+            let stream = TcpStream::connect(addr).await.unwrap();
+            let mut buf = [0; 3];
+            stream.read_exact(&mut buf).await.unwrap();
+            let eof = stream.read(&mut [0; 8]).await.unwrap();
+            let mut more = [0; 1];
+            let short = stream.read_exact(&mut more).await.unwrap_err().kind();
+            server.await.unwrap();
+            (buf, eof, short)
+        })
+    });
+    let (buf, eof, short) = outcome.expect("no hang");
+    assert_eq!(&buf, b"bye");
+    assert_eq!(eof, 0);
+    assert_eq!(short, io::ErrorKind::UnexpectedEof);
+}
+
+#[test]
+fn connecting_to_a_closed_port_is_an_error_not_a_hang() {
+    let outcome = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            // Bound and closed again: nothing listens on that port now.
+            let addr = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap();
+            TcpStream::connect(addr).await.map(|_| ()).map_err(|e| e.kind())
+        })
+    });
+    assert_eq!(
+        outcome.expect("no hang"),
+        Err(io::ErrorKind::ConnectionRefused)
+    );
+}
+
+#[test]
+fn dropped_sockets_leave_the_poller() {
+    let counts = finishes_within(LIMIT, || {
+        let event_loop = EventLoop::new();
+        let during = event_loop.run_until_complete(async {
+            let (listener, addr) = bind();
+            let accepting = spawn(async move { listener.accept().await.map(|_| ()) });
+            let stream = TcpStream::connect(addr).await.unwrap();
+            accepting.await.unwrap().unwrap();
+            let during = handle().sockets();
+            drop(stream);
+            during
+        });
+        (during, event_loop.sockets())
+    });
+    // Only the client: the listener ended with its task, and the accepted
+    // stream was dropped at once.
+    assert_eq!(counts.expect("no hang"), (1, 0));
+}
+
+#[test]
+#[should_panic(expected = "a socket made outside an event loop")]
+fn a_socket_made_outside_a_loop_is_a_clear_error() {
+    let _ = TcpListener::bind("127.0.0.1:0");
+}
