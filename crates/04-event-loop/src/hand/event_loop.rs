@@ -70,7 +70,8 @@ impl Builder {
 
 impl Default for Builder {
     fn default() -> Builder {
-        let debug = std::env::var_os(DEBUG_ENV).is_some_and(|value| !value.is_empty() && value != "0");
+        let debug = std::env::var_os(DEBUG_ENV)
+            .is_some_and(|value| !value.is_empty() && value != "0");
         Builder {
             debug,
             slow_poll: SLOW_POLL,
@@ -123,9 +124,9 @@ impl EventLoop {
     /// If the system's poller cannot be made; [`EventLoop::builder`] returns
     /// that error instead.
     pub fn new() -> EventLoop {
-        EventLoop::builder()
-            .build()
-            .unwrap_or_else(|error| panic!("could not create the event loop's poller: {error}"))
+        EventLoop::builder().build().unwrap_or_else(|error| {
+            panic!("could not create the event loop's poller: {error}")
+        })
     }
 
     /// Settings for a new loop.
@@ -260,7 +261,10 @@ impl Handle {
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> Callback {
         let number = self.core.next_callback.get();
         self.core.next_callback.set(number + 1);
-        self.core.soon.borrow_mut().insert(number, Box::new(callback));
+        self.core
+            .soon
+            .borrow_mut()
+            .insert(number, Box::new(callback));
         Callback {
             core: Rc::downgrade(&self.core),
             place: Place::Soon(number),
@@ -269,12 +273,20 @@ impl Handle {
 
     /// Runs `callback` once `delay` has passed on the loop's clock: a timer
     /// in the same heap as the sleeps.
-    pub fn call_later(&self, delay: Duration, callback: impl FnOnce() + 'static) -> Callback {
+    pub fn call_later(
+        &self,
+        delay: Duration,
+        callback: impl FnOnce() + 'static,
+    ) -> Callback {
         self.call_at(self.now() + delay, callback)
     }
 
     /// Runs `callback` when the loop's clock reaches `when`.
-    pub fn call_at(&self, when: Instant, callback: impl FnOnce() + 'static) -> Callback {
+    pub fn call_at(
+        &self,
+        when: Instant,
+        callback: impl FnOnce() + 'static,
+    ) -> Callback {
         let key = self
             .core
             .timers
@@ -437,6 +449,8 @@ impl fmt::Debug for EventLoop {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("tasks", &self.tasks()).finish()
+        f.debug_struct("Handle")
+            .field("tasks", &self.tasks())
+            .finish()
     }
 }

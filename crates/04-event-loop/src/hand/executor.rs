@@ -26,7 +26,7 @@ use polling::Poller;
 use tracing::{debug, error, warn};
 
 use super::reactor::Reactor;
-use super::task::{JoinHandle, Runnable, TaskCell};
+use super::task::{JoinHandle, Runnable, TaskCell, TaskName};
 use super::time::{Action, Clock, Timers};
 
 /// A task's place in the loop: its slot (low 32 bits) and the slot's
@@ -140,6 +140,10 @@ struct Slot {
     task: Option<Rc<dyn Runnable>>,
 }
 
+/// The future `block_on` runs, as a poll function: it lives on `block_on`'s
+/// stack, so the loop borrows it instead of owning it.
+pub(crate) type MainFuture<'a, T> = &'a mut dyn FnMut(&mut Context<'_>) -> Poll<T>;
+
 // ANCHOR: core
 /// Everything the loop owns. Only its thread touches it, through an `Rc`.
 pub(crate) struct Core {
@@ -205,7 +209,11 @@ impl Drop for Enter {
 }
 
 impl Core {
-    pub(crate) fn new(virtual_time: bool, debug: bool, slow_poll: Duration) -> io::Result<Core> {
+    pub(crate) fn new(
+        virtual_time: bool,
+        debug: bool,
+        slow_poll: Duration,
+    ) -> io::Result<Core> {
         let poller = Arc::new(Poller::new()?);
         Ok(Core {
             shared: Arc::new(Shared {
@@ -239,16 +247,20 @@ impl Core {
     }
 
     // ANCHOR: spawn
-    pub(crate) fn spawn<F>(&self, name: Option<&str>, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        &self,
+        name: Option<&str>,
+        future: F,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
         let number = self.next_task_number.get();
         self.next_task_number.set(number + 1);
-        let name: Box<str> = match name {
-            Some(name) => name.into(),
-            None => format!("Task-{number}").into(),
+        let name = match name {
+            Some(name) => TaskName::Named(name.into()),
+            None => TaskName::Numbered(number),
         };
         let mut slots = self.slots.borrow_mut();
         let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
@@ -310,7 +322,7 @@ impl Core {
         };
         let state = task.header().take_queued();
         if state & ABORTED != 0 {
-            debug!(task = task.name(), "aborted: dropped instead of polled");
+            debug!(task = %task.name(), "aborted: dropped instead of polled");
             self.remove_task(id);
             task.cancel();
             return;
@@ -333,7 +345,7 @@ impl Core {
     /// Debug mode's check, after each poll: a poll that ran past the
     /// threshold kept every other task waiting, most likely in a blocking
     /// call. asyncio logs "Executing <Task ...> took 0.2 seconds".
-    fn check_slow(&self, name: &str, took: Duration) {
+    fn check_slow(&self, name: &dyn std::fmt::Display, took: Duration) {
         if took >= self.slow_poll.get() {
             warn!(
                 "slow poll: task {name} ran {:.3} s without yielding; look for a blocking call",
@@ -346,7 +358,8 @@ impl Core {
     /// Runs the callbacks queued by `call_soon` before this turn began; the
     /// ones they queue run next turn.
     fn run_soon(&self) {
-        let Some(last) = self.soon.borrow().last_key_value().map(|(key, _)| *key) else {
+        let Some(last) = self.soon.borrow().last_key_value().map(|(key, _)| *key)
+        else {
             return;
         };
         loop {
@@ -375,7 +388,7 @@ impl Core {
             );
         }
         if let Some(started) = started {
-            self.check_slow(&format!("callback {number}"), started.elapsed());
+            self.check_slow(&format_args!("callback {number}"), started.elapsed());
         }
     }
 
@@ -444,7 +457,7 @@ impl Core {
     /// called. `main` is polled like a task, when its waker queues `MAIN`.
     pub(crate) fn run<T>(
         self: &Rc<Core>,
-        mut main: Option<&mut dyn FnMut(&mut Context<'_>) -> Poll<T>>,
+        mut main: Option<MainFuture<'_, T>>,
     ) -> Option<T> {
         assert!(
             try_current().is_none() && !self.running.replace(true),
@@ -484,7 +497,7 @@ impl Core {
                     let polled = if self.debug.get() {
                         let started = Instant::now();
                         let polled = main(&mut cx);
-                        self.check_slow("main", started.elapsed());
+                        self.check_slow(&"main", started.elapsed());
                         polled
                     } else {
                         main(&mut cx)

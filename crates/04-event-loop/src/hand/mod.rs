@@ -17,8 +17,8 @@ pub mod task;
 pub mod time;
 
 pub use event_loop::{
-    Builder, Callback, Closed, DEBUG_ENV, EventLoop, Handle, SLOW_POLL, StopHandle, block_on,
-    handle, spawn, spawn_named,
+    Builder, Callback, Closed, DEBUG_ENV, EventLoop, Handle, SLOW_POLL, StopHandle,
+    block_on, handle, spawn, spawn_named,
 };
 pub use net::{TcpListener, TcpStream};
 pub use reactor::ReactorStats;
@@ -54,7 +54,8 @@ pub fn run_countdowns(step: Duration) {
 /// Returns how long it took on the loop's clock.
 pub fn run_countdowns_on(event_loop: &EventLoop, step: Duration) -> Duration {
     let started = event_loop.time();
-    let tasks = COUNTDOWNS.map(|(name, from)| event_loop.create_task(countdown(name, from, step)));
+    let tasks = COUNTDOWNS
+        .map(|(name, from)| event_loop.create_task(countdown(name, from, step)));
     event_loop.run_until_complete(async {
         for task in tasks {
             task.await.expect("a countdown does not panic");

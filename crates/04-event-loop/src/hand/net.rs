@@ -96,7 +96,8 @@ impl TcpListener {
     /// Waits for the next connection.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) =
-            poll_fn(|cx| self.inner.poll_io(Direction::Read, cx, |io| io.accept())).await?;
+            poll_fn(|cx| self.inner.poll_io(Direction::Read, cx, |io| io.accept()))
+                .await?;
         stream.set_nonblocking(true)?;
         Ok((TcpStream::from_std(stream)?, peer))
     }
@@ -124,7 +125,8 @@ impl TcpStream {
     ///
     /// Outside a running event loop.
     pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        let socket =
+            Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
         socket.set_nonblocking(true)?;
         match socket.connect(&addr.into()) {
             Ok(()) => {}
@@ -165,15 +167,24 @@ impl TcpStream {
     }
 
     /// The poll behind [`TcpStream::read`], for hand-written futures.
-    pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    pub fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.inner
             .poll_io(Direction::Read, cx, |mut io| io::Read::read(&mut io, buf))
     }
 
     /// The poll behind [`TcpStream::write`], for hand-written futures.
-    pub fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.inner
-            .poll_io(Direction::Write, cx, |mut io| io::Write::write(&mut io, buf))
+    pub fn poll_write(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.inner.poll_io(Direction::Write, cx, |mut io| {
+            io::Write::write(&mut io, buf)
+        })
     }
 
     /// Writes all of `buf`.

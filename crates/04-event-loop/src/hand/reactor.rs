@@ -66,6 +66,8 @@ pub(crate) struct Reactor {
     sources: RefCell<Vec<Option<std::rc::Rc<Source>>>>,
     free: RefCell<Vec<usize>>,
     events: RefCell<Events>,
+    /// Wakers of the sockets that became ready, kept between waits.
+    woken: RefCell<Vec<Waker>>,
     stats: Cell<ReactorStats>,
 }
 
@@ -82,6 +84,7 @@ impl Reactor {
             sources: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             events: RefCell::new(Events::new()),
+            woken: RefCell::new(Vec::new()),
             stats: Cell::new(ReactorStats::default()),
         }
     }
@@ -163,7 +166,9 @@ impl Reactor {
                     Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
                         ready.set(false);
                     }
-                    Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {
+                        continue;
+                    }
                     result => return Poll::Ready(result),
                 }
             }
@@ -197,7 +202,7 @@ impl Reactor {
         self.count(|stats| stats.waits += 1);
         let count = self.poller.wait(&mut events, timeout)?;
         let sources = self.sources.borrow();
-        let mut woken = Vec::new();
+        let mut woken = self.woken.take();
         for event in events.iter() {
             let Some(Some(source)) = sources.get(event.key) else {
                 continue;
@@ -215,7 +220,8 @@ impl Reactor {
         // Woken after the borrows end: a waker may run code of its own.
         drop(sources);
         drop(events);
-        woken.into_iter().for_each(Waker::wake);
+        woken.drain(..).for_each(Waker::wake);
+        self.woken.replace(woken);
         Ok(count)
     }
     // ANCHOR_END: wait
@@ -223,15 +229,29 @@ impl Reactor {
 
 /// A socket the reactor can register: the platform's raw handle, hidden.
 pub(crate) trait AsSocket {
-    fn add_to(&self, poller: &Poller, interest: Event, mode: PollMode) -> io::Result<()>;
-    fn modify_in(&self, poller: &Poller, interest: Event, mode: PollMode)
-    -> io::Result<()>;
+    fn add_to(
+        &self,
+        poller: &Poller,
+        interest: Event,
+        mode: PollMode,
+    ) -> io::Result<()>;
+    fn modify_in(
+        &self,
+        poller: &Poller,
+        interest: Event,
+        mode: PollMode,
+    ) -> io::Result<()>;
     fn delete_from(&self, poller: &Poller) -> io::Result<()>;
 }
 
 #[cfg(unix)]
 impl<T: std::os::fd::AsFd + std::os::fd::AsRawFd> AsSocket for T {
-    fn add_to(&self, poller: &Poller, interest: Event, mode: PollMode) -> io::Result<()> {
+    fn add_to(
+        &self,
+        poller: &Poller,
+        interest: Event,
+        mode: PollMode,
+    ) -> io::Result<()> {
         // SAFETY: `add_with_mode` needs the socket to be deleted from the
         // poller before it is closed. Every socket registered here belongs to
         // an I/O type of `net` whose `Drop` calls `Reactor::deregister` first,
@@ -254,8 +274,15 @@ impl<T: std::os::fd::AsFd + std::os::fd::AsRawFd> AsSocket for T {
 }
 
 #[cfg(windows)]
-impl<T: std::os::windows::io::AsSocket + std::os::windows::io::AsRawSocket> AsSocket for T {
-    fn add_to(&self, poller: &Poller, interest: Event, mode: PollMode) -> io::Result<()> {
+impl<T: std::os::windows::io::AsSocket + std::os::windows::io::AsRawSocket> AsSocket
+    for T
+{
+    fn add_to(
+        &self,
+        poller: &Poller,
+        interest: Event,
+        mode: PollMode,
+    ) -> io::Result<()> {
         // SAFETY: as on Unix: every socket registered here is deleted from
         // the poller by its owner's `Drop` before it is closed.
         unsafe { poller.add_with_mode(self.as_raw_socket(), interest, mode) }

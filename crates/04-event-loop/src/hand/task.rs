@@ -36,13 +36,30 @@ pub(crate) struct TaskCell<F: Future> {
     header: Arc<Header>,
     /// Made once from the header, so a poll costs no reference counting.
     waker: Waker,
-    /// Shown by debug mode; `Task-N` unless the spawner named it.
-    name: Box<str>,
+    /// Shown by debug mode.
+    name: TaskName,
     stage: RefCell<Stage<F>>,
     /// Whoever awaits the handle; woken when the task ends.
     joiner: Cell<Option<Waker>>,
 }
 // ANCHOR_END: cell
+
+/// A task's name: `Task-N` unless the spawner chose one, as in asyncio. The
+/// number is kept rather than the text, so an unnamed spawn formats nothing.
+#[derive(Debug)]
+pub(crate) enum TaskName {
+    Numbered(u64),
+    Named(Box<str>),
+}
+
+impl fmt::Display for TaskName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskName::Numbered(number) => write!(f, "Task-{number}"),
+            TaskName::Named(name) => f.write_str(name),
+        }
+    }
+}
 
 /// The loop's view of a task, whatever its future's type.
 pub(crate) trait Runnable {
@@ -53,7 +70,7 @@ pub(crate) trait Runnable {
     /// `Cancelled`. Its destructors run here, on the loop's thread.
     fn cancel(&self);
     fn header(&self) -> &Arc<Header>;
-    fn name(&self) -> &str;
+    fn name(&self) -> &TaskName;
 }
 
 /// The handle's view of a task: its outcome, typed.
@@ -61,11 +78,11 @@ trait Joinable<T> {
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>>;
     fn is_finished(&self) -> bool;
     fn header(&self) -> &Arc<Header>;
-    fn name(&self) -> &str;
+    fn name(&self) -> &TaskName;
 }
 
 impl<F: Future> TaskCell<F> {
-    pub(crate) fn new(future: F, header: Arc<Header>, name: Box<str>) -> TaskCell<F> {
+    pub(crate) fn new(future: F, header: Arc<Header>, name: TaskName) -> TaskCell<F> {
         TaskCell {
             waker: Waker::from(Arc::clone(&header)),
             header,
@@ -129,7 +146,7 @@ impl<F: Future> Runnable for TaskCell<F> {
         &self.header
     }
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &TaskName {
         &self.name
     }
 }
@@ -166,7 +183,7 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         &self.header
     }
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &TaskName {
         &self.name
     }
 }
@@ -201,9 +218,9 @@ impl<T> JoinHandle<T> {
         self.cell.is_finished()
     }
 
-    /// The task's name, as debug mode shows it.
-    pub fn name(&self) -> &str {
-        self.cell.name()
+    /// The task's name, as debug mode shows it: `Task-N` unless named.
+    pub fn name(&self) -> String {
+        self.cell.name().to_string()
     }
 }
 
@@ -219,7 +236,7 @@ impl<T> Future for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("name", &self.cell.name())
+            .field("name", &self.name())
             .field("finished", &self.is_finished())
             .finish()
     }

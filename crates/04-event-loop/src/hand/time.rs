@@ -115,7 +115,9 @@ impl Timers {
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.entries.first_key_value().map(|((deadline, _), _)| *deadline)
+        self.entries
+            .first_key_value()
+            .map(|((deadline, _), _)| *deadline)
     }
 
     /// Takes the earliest timer if its deadline is at or before `now`.
@@ -198,7 +200,8 @@ impl Future for Sleep {
         match &this.timer {
             Some((_, key)) if timers.set_waker(key, cx.waker()) => {}
             _ => {
-                let key = timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
+                let key =
+                    timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
                 drop(timers);
                 this.timer = Some((core, key));
             }
