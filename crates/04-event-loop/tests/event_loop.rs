@@ -16,12 +16,14 @@ use event_loop::hand::{
 };
 use support::{DropCount, finishes_within};
 
+// ANCHOR: virtual_loop
 fn virtual_loop() -> EventLoop {
     EventLoop::builder()
         .virtual_time()
         .build()
         .expect("a poller")
 }
+// ANCHOR_END: virtual_loop
 
 #[test]
 fn run_until_complete_returns_the_output() {
@@ -91,6 +93,7 @@ fn a_cancelled_call_later_leaves_the_heap_at_once() {
     event_loop.run_until_complete(sleep(Duration::from_secs(7200)));
 }
 
+// ANCHOR: virtual_countdowns
 #[test]
 fn virtual_time_runs_the_countdowns_in_no_real_time_with_exact_times() {
     let event_loop = virtual_loop();
@@ -103,6 +106,7 @@ fn virtual_time_runs_the_countdowns_in_no_real_time_with_exact_times() {
         real.elapsed()
     );
 }
+// ANCHOR_END: virtual_countdowns
 
 #[test]
 fn timers_compare_exact_instants() {
