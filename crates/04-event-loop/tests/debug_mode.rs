@@ -59,7 +59,8 @@ fn without_debug_mode_nothing_is_reported() {
 #[test]
 fn a_poll_under_the_threshold_is_not_reported() {
     // 10 ms of blocking against a threshold of 5 s: no load makes that slow.
-    let timeline = blocking_scene(true, Duration::from_secs(5), Duration::from_millis(10));
+    let timeline =
+        blocking_scene(true, Duration::from_secs(5), Duration::from_millis(10));
     assert_eq!(warnings(&timeline), Vec::<String>::new());
 }
 
@@ -84,7 +85,10 @@ fn the_demo_shows_the_countdown_delayed_and_the_blocker_named() {
         late >= blocked,
         "the countdown's step waited for the blocker: {late:?} < {blocked:?}"
     );
-    assert!(late >= Duration::from_millis(400), "due at 200 ms, came at {late:?}");
+    assert!(
+        late >= Duration::from_millis(400),
+        "due at 200 ms, came at {late:?}"
+    );
 }
 
 /// `ran 0.301 s` becomes `ran x.xxx s`: how long it blocked is checked

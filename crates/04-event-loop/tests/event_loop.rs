@@ -86,7 +86,8 @@ fn call_later_runs_callbacks_in_deadline_order_on_virtual_time() {
 #[test]
 fn a_cancelled_call_later_leaves_the_heap_at_once() {
     let event_loop = virtual_loop();
-    let callback = event_loop.call_later(Duration::from_secs(3600), || panic!("never runs"));
+    let callback =
+        event_loop.call_later(Duration::from_secs(3600), || panic!("never runs"));
     assert_eq!(event_loop.timers(), 1);
     assert!(callback.cancel());
     assert_eq!(event_loop.timers(), 0);
@@ -125,8 +126,14 @@ fn timers_compare_exact_instants() {
         sleep_until(just_before).await;
         hand::now()
     });
-    assert_eq!(woke_at, just_before, "a virtual clock stops exactly at the deadline");
-    assert!(order.borrow().is_empty(), "1 ns early, the others still sleep");
+    assert_eq!(
+        woke_at, just_before,
+        "a virtual clock stops exactly at the deadline"
+    );
+    assert!(
+        order.borrow().is_empty(),
+        "1 ns early, the others still sleep"
+    );
     event_loop.run_until_complete(sleep_until(deadline));
     assert_eq!(*order.borrow(), [("first", deadline), ("second", deadline)]);
 }
@@ -257,8 +264,12 @@ fn a_panicking_task_is_reported_and_the_loop_goes_on() {
         panic!("connection reset");
     });
     let fine = event_loop.create_task(async { "fine" });
-    let (broken, fine) = event_loop.run_until_complete(async { (broken.await, fine.await) });
-    assert_eq!(broken, Err(JoinError::Panicked("connection reset".to_string())));
+    let (broken, fine) =
+        event_loop.run_until_complete(async { (broken.await, fine.await) });
+    assert_eq!(
+        broken,
+        Err(JoinError::Panicked("connection reset".to_string()))
+    );
     assert_eq!(fine, Ok("fine"));
 }
 

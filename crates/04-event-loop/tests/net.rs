@@ -108,7 +108,10 @@ fn a_round_trip_needs_no_new_registration_or_re_arming() {
         })
     });
     let (before, after) = stats.expect("no hang");
-    assert_eq!(before.registrations, 3, "listener, client and server's stream");
+    assert_eq!(
+        before.registrations, 3,
+        "listener, client and server's stream"
+    );
     assert_eq!(after.registrations, before.registrations);
     if cfg!(any(target_os = "linux", target_os = "macos")) {
         assert_eq!(after.modifications, 0, "edge-triggered: never re-armed");
@@ -151,7 +154,10 @@ fn connecting_to_a_closed_port_is_an_error_not_a_hang() {
                 .unwrap()
                 .local_addr()
                 .unwrap();
-            TcpStream::connect(addr).await.map(|_| ()).map_err(|e| e.kind())
+            TcpStream::connect(addr)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.kind())
         })
     });
     assert_eq!(
