@@ -27,16 +27,43 @@ pub struct Row {
 /// assert!(table.contains("tokio        1.003 s  one pause for three greeters"));
 /// ```
 pub fn table(rows: &[Row]) -> String {
-    let mut out = String::from("runtime      total    what it shows\n");
-    out.push_str("-----------  -------  -------------\n");
-    for row in rows {
-        let total = format!("{:.3} s", row.total.as_secs_f64());
+    let totals: Vec<String> = rows
+        .iter()
+        .map(|row| format!("{:.3} s", row.total.as_secs_f64()))
+        .collect();
+    // As wide as the widest total, so a run of 10 s or more stays aligned.
+    let width = totals.iter().map(String::len).max().unwrap_or(0).max(7);
+    let mut out = format!("runtime      {:<width$}  what it shows\n", "total");
+    out.push_str(&format!("-----------  {}  -------------\n", "-".repeat(width)));
+    for (row, total) in rows.iter().zip(&totals) {
         out.push_str(&format!(
-            "{:<11}  {:>7}  {}\n",
+            "{:<11}  {:>width$}  {}\n",
             row.runtime.title(),
             total,
             row.shows
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_of_ten_seconds_or_more_stay_aligned() {
+        let row = |runtime, millis| Row {
+            runtime,
+            total: Duration::from_millis(millis),
+            shows: "x".into(),
+        };
+        let table = table(&[row(Runtime::Hand, 5_002), row(Runtime::Tokio, 10_015)]);
+        let columns: Vec<usize> = table
+            .lines()
+            .map(|line| line.rfind("  ").unwrap())
+            .collect();
+        assert!(columns.iter().all(|&c| c == columns[0]), "{table}");
+        assert!(table.contains("hand-rolled   5.002 s  x"), "{table}");
+        assert!(table.contains("tokio        10.015 s  x"), "{table}");
+    }
 }

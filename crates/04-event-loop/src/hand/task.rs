@@ -1,11 +1,11 @@
 //! A task in one allocation: its future, its outcome and the waker of whoever
 //! awaits it, side by side in one `Rc`. The loop polls it through
-//! [`Runnable`]; the [`JoinHandle`] reads its outcome through [`Joinable`].
+//! `Runnable`; the [`JoinHandle`] reads its outcome through `Joinable`.
 //!
 //! Chapter 3 gave each task three allocations (the job, its boxed future, and
 //! the state shared with the handle). Here the loop and the handle hold two
 //! views of the same cell, so a spawn costs two: this cell, and the `Arc`
-//! [`Header`] that wakers carry to other threads.
+//! `Header` that wakers carry to other threads.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
