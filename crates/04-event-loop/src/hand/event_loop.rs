@@ -173,7 +173,16 @@ impl EventLoop {
     /// Drops every task still pending (running its destructors), every
     /// callback and every timer, and ends the loop. asyncio's `close` is an
     /// error while the loop runs; here it takes the loop by value, so that
-    /// mistake does not compile.
+    /// mistake does not compile:
+    ///
+    /// ```compile_fail
+    /// use event_loop::hand::EventLoop;
+    ///
+    /// let event_loop = EventLoop::new();
+    /// event_loop.run_until_complete(async {
+    ///     event_loop.close(); // cannot move the loop while it runs this
+    /// });
+    /// ```
     pub fn close(self) -> Closed {
         let (tasks, callbacks, timers) = self.core.shut_down();
         Closed {
