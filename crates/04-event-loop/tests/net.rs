@@ -191,3 +191,21 @@ fn dropped_sockets_leave_the_poller() {
 fn a_socket_made_outside_a_loop_is_a_clear_error() {
     let _ = TcpListener::bind("127.0.0.1:0");
 }
+
+#[test]
+fn binding_a_bad_address_is_an_error_not_a_panic() {
+    let errors = EventLoop::new().run_until_complete(async {
+        let no_port = TcpListener::bind("127.0.0.1")
+            .map(|_| ())
+            .map_err(|e| e.kind());
+        let taken = {
+            let (listener, addr) = bind();
+            let again = TcpListener::bind(addr).map(|_| ()).map_err(|e| e.kind());
+            drop(listener);
+            again
+        };
+        (no_port, taken)
+    });
+    assert_eq!(errors.0, Err(io::ErrorKind::InvalidInput));
+    assert_eq!(errors.1, Err(io::ErrorKind::AddrInUse));
+}

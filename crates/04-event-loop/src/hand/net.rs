@@ -75,17 +75,29 @@ pub struct TcpListener {
 }
 
 impl TcpListener {
-    /// Binds to `addr` and starts listening. Call it inside the loop.
+    /// Binds to `addr` and starts listening, with room for 1024 connections
+    /// waiting to be accepted (as tokio; `std`'s own `bind` leaves room for
+    /// 128, and a burst of clients beyond that waits a second to retry).
+    /// Call it inside the loop.
     ///
     /// # Panics
     ///
     /// Outside a running event loop.
     pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        let listener = net::TcpListener::bind(addr)?;
-        listener.set_nonblocking(true)?;
-        Ok(TcpListener {
-            inner: Registered::new(listener)?,
-        })
+        let mut last_error = None;
+        for addr in addr.to_socket_addrs()? {
+            match listen(addr) {
+                Ok(listener) => {
+                    return Ok(TcpListener {
+                        inner: Registered::new(listener)?,
+                    });
+                }
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to bind to")
+        }))
     }
 
     /// The address it listens on: with port 0, the port the system chose.
@@ -233,6 +245,20 @@ impl TcpStream {
     }
 }
 // ANCHOR_END: stream
+
+/// A non-blocking listening socket on `addr`.
+fn listen(addr: SocketAddr) -> io::Result<net::TcpListener> {
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // On Unix, lets a restarted server bind the port its last run left in
+    // TIME_WAIT. (Windows means something else by it, so not there.)
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
 
 /// A non-blocking `connect` answers "in progress" while the handshake runs:
 /// `EINPROGRESS` on Unix (which `std` does not name on stable Rust yet),
