@@ -300,7 +300,7 @@ impl Handle {
             .core
             .timers
             .borrow_mut()
-            .insert(when, Action::Call(Box::new(callback)));
+            .insert(when, Action::Call(Box::new(Box::new(callback))));
         Callback {
             core: Rc::downgrade(&self.core),
             place: Place::Timer(key),

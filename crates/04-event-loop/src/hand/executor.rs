@@ -26,12 +26,12 @@ use polling::Poller;
 use tracing::{debug, error, warn};
 
 use super::reactor::Reactor;
-use super::task::{JoinHandle, Runnable, TaskCell, TaskName};
+use super::task::{JoinHandle, Runnable, TaskCell};
 use super::time::{Action, Clock, Timers};
 
-/// A task's place in the loop: its slot (low 32 bits) and the slot's
-/// generation (high 32 bits), so a wake for a task that has ended never
-/// reaches the next task to use its slot.
+/// A task's id: its slot (low 32 bits) and its number among the loop's spawns
+/// (high 32 bits, which wrap after four billion), so a wake for a task that
+/// has ended never reaches the next task to use its slot.
 pub(crate) type TaskId = u64;
 
 /// The id of the future `block_on` runs: it lives on `block_on`'s stack, not
@@ -112,6 +112,11 @@ impl Header {
         self.wake_by_ref();
     }
 
+    /// The task's number among its loop's spawns: the `N` of `Task-N`.
+    pub(crate) fn number(&self) -> u32 {
+        (self.id >> 32) as u32
+    }
+
     fn take_queued(&self) -> u8 {
         self.state.fetch_and(!QUEUED, Ordering::AcqRel)
     }
@@ -134,11 +139,12 @@ fn schedule(shared: &Arc<Shared>, id: TaskId) {
 }
 // ANCHOR_END: header
 
-/// A task slot: the generation counts the tasks that have used it.
-struct Slot {
-    generation: u32,
-    task: Option<Rc<dyn Runnable>>,
+fn slot_of(id: TaskId) -> usize {
+    (id & u64::from(u32::MAX)) as usize
 }
+
+/// A task slot: empty, or the task that holds it.
+type Slot = Option<Rc<dyn Runnable>>;
 
 /// The future `block_on` runs, as a poll function: it lives on `block_on`'s
 /// stack, so the loop borrows it instead of owning it.
@@ -153,7 +159,7 @@ pub(crate) struct Core {
     slots: RefCell<Vec<Slot>>,
     free_slots: RefCell<Vec<u32>>,
     live_tasks: Cell<usize>,
-    next_task_number: Cell<u64>,
+    next_task_number: Cell<u32>,
     /// Callbacks from `call_soon`, by number: first queued, first run.
     pub(crate) soon: RefCell<BTreeMap<u64, Box<dyn FnOnce()>>>,
     pub(crate) next_callback: Cell<u64>,
@@ -215,6 +221,7 @@ impl Core {
         slow_poll: Duration,
     ) -> io::Result<Core> {
         let poller = Arc::new(Poller::new()?);
+        let clock = Clock::new(virtual_time);
         Ok(Core {
             shared: Arc::new(Shared {
                 remote: Mutex::new(Vec::new()),
@@ -229,9 +236,9 @@ impl Core {
             next_task_number: Cell::new(1),
             soon: RefCell::new(BTreeMap::new()),
             next_callback: Cell::new(1),
-            timers: RefCell::new(Timers::default()),
+            timers: RefCell::new(Timers::new(clock.start())),
             reactor: Reactor::new(poller),
-            clock: Clock::new(virtual_time),
+            clock,
             debug: Cell::new(debug),
             slow_poll: Cell::new(slow_poll),
             running: Cell::new(false),
@@ -257,28 +264,21 @@ impl Core {
         F::Output: 'static,
     {
         let number = self.next_task_number.get();
-        self.next_task_number.set(number + 1);
-        let name = match name {
-            Some(name) => TaskName::Named(name.into()),
-            None => TaskName::Numbered(number),
-        };
+        self.next_task_number.set(number.wrapping_add(1));
+        let name = name.map(Box::from);
         let mut slots = self.slots.borrow_mut();
         let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
-            slots.push(Slot {
-                generation: 0,
-                task: None,
-            });
+            slots.push(None);
             u32::try_from(slots.len() - 1).expect("fewer than 2^32 tasks at once")
         });
-        let slot = &mut slots[index as usize];
-        let id = (u64::from(slot.generation) << 32) | u64::from(index);
+        let id = (u64::from(number) << 32) | u64::from(index);
         let header = Arc::new(Header {
             id,
             state: AtomicU8::new(QUEUED),
             shared: Arc::clone(&self.shared),
         });
         let cell = Rc::new(TaskCell::new(future, header, name));
-        slot.task = Some(Rc::clone(&cell) as Rc<dyn Runnable>);
+        slots[index as usize] = Some(Rc::clone(&cell) as Rc<dyn Runnable>);
         drop(slots);
         self.live_tasks.set(self.live_tasks.get() + 1);
         // Queued, not run: it starts at the loop's next turn, like a task
@@ -290,23 +290,15 @@ impl Core {
 
     fn task(&self, id: TaskId) -> Option<Rc<dyn Runnable>> {
         let slots = self.slots.borrow();
-        let slot = slots.get((id & u64::from(u32::MAX)) as usize)?;
-        if u64::from(slot.generation) != id >> 32 {
-            return None;
-        }
-        slot.task.clone()
+        let task = slots.get(slot_of(id))?.as_ref()?;
+        // The slot may hold a later task by now.
+        (task.header().id == id).then(|| Rc::clone(task))
     }
 
     fn remove_task(&self, id: TaskId) {
-        let index = (id & u64::from(u32::MAX)) as u32;
-        let removed = {
-            let mut slots = self.slots.borrow_mut();
-            let slot = &mut slots[index as usize];
-            slot.generation = slot.generation.wrapping_add(1);
-            slot.task.take()
-        };
+        let removed = self.slots.borrow_mut()[slot_of(id)].take();
         if removed.is_some() {
-            self.free_slots.borrow_mut().push(index);
+            self.free_slots.borrow_mut().push(slot_of(id) as u32);
             self.live_tasks.set(self.live_tasks.get() - 1);
         }
         // The task is dropped here, after the borrow: its destructors may
@@ -330,7 +322,7 @@ impl Core {
         let ended = if self.debug.get() {
             let started = Instant::now();
             let ended = task.run();
-            self.check_slow(task.name(), started.elapsed());
+            self.check_slow(&task.name(), started.elapsed());
             ended
         } else {
             task.run()
@@ -421,9 +413,14 @@ impl Core {
         } else {
             next.map(|deadline| deadline.saturating_duration_since(self.now()))
         };
-        let events = match self.reactor.wait(timeout) {
-            Ok(events) => events,
-            Err(error) => {
+        // A look without waiting, with no socket registered, would only
+        // cost system calls: wakes from other threads come in through the
+        // shared queue, which every turn checks.
+        let look = block || self.reactor.sources() > 0;
+        let events = match look.then(|| self.reactor.wait(timeout)) {
+            None => 0,
+            Some(Ok(events)) => events,
+            Some(Err(error)) => {
                 error!("waiting for I/O failed: {error}");
                 0
             }
@@ -446,7 +443,7 @@ impl Core {
             };
             match action {
                 Action::Wake(waker) => waker.wake(),
-                Action::Call(callback) => self.run_callback(0, callback),
+                Action::Call(callback) => self.run_callback(0, *callback),
             }
         }
     }
@@ -532,7 +529,7 @@ impl Core {
             self.live_tasks.set(0);
             let soon = std::mem::take(&mut *self.soon.borrow_mut());
             let pending = self.timers.borrow_mut().take_all();
-            if slots.iter().all(|slot| slot.task.is_none())
+            if slots.iter().all(Option::is_none)
                 && soon.is_empty()
                 && pending.is_empty()
             {
@@ -542,7 +539,7 @@ impl Core {
             timers += pending.len();
             drop(soon);
             drop(pending);
-            for task in slots.into_iter().filter_map(|slot| slot.task) {
+            for task in slots.into_iter().flatten() {
                 tasks += 1;
                 task.cancel();
             }

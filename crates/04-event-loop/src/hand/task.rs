@@ -33,30 +33,28 @@ enum Stage<F: Future> {
 
 /// One task: what the loop polls and what its handle awaits.
 pub(crate) struct TaskCell<F: Future> {
+    /// What the task's wakers point to: made into a `Waker` at each poll.
     header: Arc<Header>,
-    /// Made once from the header, so a poll costs no reference counting.
-    waker: Waker,
-    /// Shown by debug mode.
-    name: TaskName,
+    /// Given by the spawner, if it named the task.
+    name: Option<Box<str>>,
     stage: RefCell<Stage<F>>,
     /// Whoever awaits the handle; woken when the task ends.
     joiner: Cell<Option<Waker>>,
 }
 // ANCHOR_END: cell
 
-/// A task's name: `Task-N` unless the spawner chose one, as in asyncio. The
-/// number is kept rather than the text, so an unnamed spawn formats nothing.
-#[derive(Debug)]
-pub(crate) enum TaskName {
-    Numbered(u64),
-    Named(Box<str>),
+/// A task's name, as debug mode shows it: `Task-N` unless the spawner chose
+/// one, as in asyncio. Formatted only when shown, so a spawn formats nothing.
+pub(crate) struct TaskName<'a> {
+    given: Option<&'a str>,
+    number: u32,
 }
 
-impl fmt::Display for TaskName {
+impl fmt::Display for TaskName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TaskName::Numbered(number) => write!(f, "Task-{number}"),
-            TaskName::Named(name) => f.write_str(name),
+        match self.given {
+            Some(name) => f.write_str(name),
+            None => write!(f, "Task-{}", self.number),
         }
     }
 }
@@ -70,7 +68,7 @@ pub(crate) trait Runnable {
     /// `Cancelled`. Its destructors run here, on the loop's thread.
     fn cancel(&self);
     fn header(&self) -> &Arc<Header>;
-    fn name(&self) -> &TaskName;
+    fn name(&self) -> TaskName<'_>;
 }
 
 /// The handle's view of a task: its outcome, typed.
@@ -78,13 +76,16 @@ trait Joinable<T> {
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>>;
     fn is_finished(&self) -> bool;
     fn header(&self) -> &Arc<Header>;
-    fn name(&self) -> &TaskName;
+    fn name(&self) -> TaskName<'_>;
 }
 
 impl<F: Future> TaskCell<F> {
-    pub(crate) fn new(future: F, header: Arc<Header>, name: TaskName) -> TaskCell<F> {
+    pub(crate) fn new(
+        future: F,
+        header: Arc<Header>,
+        name: Option<Box<str>>,
+    ) -> TaskCell<F> {
         TaskCell {
-            waker: Waker::from(Arc::clone(&header)),
             header,
             name,
             stage: RefCell::new(Stage::Running(future)),
@@ -113,7 +114,11 @@ impl<F: Future> TaskCell<F> {
 impl<F: Future> Runnable for TaskCell<F> {
     // ANCHOR: run
     fn run(&self) -> bool {
-        let mut cx = Context::from_waker(&self.waker);
+        // Made for this poll, and dropped after it unless the future kept a
+        // clone: a reference count up and down, where keeping a `Waker` in
+        // the cell would cost 16 bytes for as long as the task lives.
+        let waker = Waker::from(Arc::clone(&self.header));
+        let mut cx = Context::from_waker(&waker);
         let polled = {
             let mut stage = self.stage.borrow_mut();
             let Stage::Running(future) = &mut *stage else {
@@ -146,8 +151,11 @@ impl<F: Future> Runnable for TaskCell<F> {
         &self.header
     }
 
-    fn name(&self) -> &TaskName {
-        &self.name
+    fn name(&self) -> TaskName<'_> {
+        TaskName {
+            given: self.name.as_deref(),
+            number: self.header.number(),
+        }
     }
 }
 
@@ -183,8 +191,11 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
         &self.header
     }
 
-    fn name(&self) -> &TaskName {
-        &self.name
+    fn name(&self) -> TaskName<'_> {
+        TaskName {
+            given: self.name.as_deref(),
+            number: self.header.number(),
+        }
     }
 }
 

@@ -48,6 +48,10 @@ impl Clock {
         self.now().saturating_duration_since(self.start)
     }
 
+    pub(crate) fn start(&self) -> Instant {
+        self.start
+    }
+
     pub(crate) fn is_virtual(&self) -> bool {
         self.advanced.is_some()
     }
@@ -65,32 +69,51 @@ impl Clock {
 }
 // ANCHOR_END: clock
 
-/// A timer's place in the heap: its deadline, then the order timers were
-/// made in, so two timers with the same deadline fire in that order and
-/// every key is unique.
-pub(crate) type TimerKey = (Instant, u64);
+/// A timer's place in the heap: its deadline, as nanoseconds since the clock
+/// started, then the order timers were made in, so two timers with the same
+/// deadline fire in that order and every key is unique. Nanoseconds are as
+/// exact as an `Instant`, in half its 16 bytes.
+pub(crate) type TimerKey = (u64, u64);
 
 /// What to do when a timer fires.
 pub(crate) enum Action {
     /// Wake the task of a [`Sleep`].
     Wake(Waker),
-    /// Run a callback from `call_later`.
-    Call(Box<dyn FnOnce()>),
+    /// Run a callback from `call_later`. Boxed twice so that the pointer is
+    /// thin and an `Action` takes no more room than a `Waker`.
+    Call(Box<Callback>),
 }
+
+/// A `call_later` callback.
+pub(crate) type Callback = Box<dyn FnOnce()>;
 
 // ANCHOR: timers
 /// Every pending timer, earliest first. A `BTreeMap` rather than a binary
 /// heap: it finds the earliest deadline as fast, and it can also remove any
 /// entry, which is what a dropped `Sleep` or a cancelled callback needs.
-#[derive(Default)]
 pub(crate) struct Timers {
     entries: BTreeMap<TimerKey, Action>,
     next_seq: u64,
+    /// The loop clock's start, which deadlines count from.
+    start: Instant,
 }
 
 impl Timers {
+    pub(crate) fn new(start: Instant) -> Timers {
+        Timers {
+            entries: BTreeMap::new(),
+            next_seq: 0,
+            start,
+        }
+    }
+
+    fn nanos(&self, deadline: Instant) -> u64 {
+        let since = deadline.saturating_duration_since(self.start);
+        u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+    }
+
     pub(crate) fn insert(&mut self, deadline: Instant, action: Action) -> TimerKey {
-        let key = (deadline, self.next_seq);
+        let key = (self.nanos(deadline), self.next_seq);
         self.next_seq += 1;
         self.entries.insert(key, action);
         key
@@ -115,13 +138,13 @@ impl Timers {
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.entries
-            .first_key_value()
-            .map(|((deadline, _), _)| *deadline)
+        let ((nanos, _), _) = self.entries.first_key_value()?;
+        Some(self.start + Duration::from_nanos(*nanos))
     }
 
     /// Takes the earliest timer if its deadline is at or before `now`.
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Action> {
+        let now = self.nanos(now);
         let entry = self.entries.first_entry()?;
         if entry.key().0 > now {
             return None;
