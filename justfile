@@ -45,6 +45,11 @@ fmt:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
+# Benchmark every runtime (several minutes), then write crates/bench/results/
+bench:
+    cargo bench -p bench
+    cargo run --release -p bench --bin report
+
 # Run what CI runs
 ci:
     bash .ci/run

@@ -34,7 +34,10 @@ pub fn table(rows: &[Row]) -> String {
     // As wide as the widest total, so a run of 10 s or more stays aligned.
     let width = totals.iter().map(String::len).max().unwrap_or(0).max(7);
     let mut out = format!("runtime      {:<width$}  what it shows\n", "total");
-    out.push_str(&format!("-----------  {}  -------------\n", "-".repeat(width)));
+    out.push_str(&format!(
+        "-----------  {}  -------------\n",
+        "-".repeat(width)
+    ));
     for (row, total) in rows.iter().zip(&totals) {
         out.push_str(&format!(
             "{:<11}  {:>width$}  {}\n",
