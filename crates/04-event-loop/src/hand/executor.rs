@@ -17,7 +17,7 @@ use std::future::Future;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
@@ -30,13 +30,16 @@ use super::task::{JoinHandle, Runnable, TaskCell};
 use super::time::{Action, Clock, Timers};
 
 /// A task's id: its slot (low 32 bits) and its number among the loop's spawns
-/// (high 32 bits, which wrap after four billion), so a wake for a task that
-/// has ended never reaches the next task to use its slot.
+/// (high bits, which wrap after a billion), so a wake for a task that has
+/// ended never reaches the next task to use its slot.
 pub(crate) type TaskId = u64;
 
-/// The id of the future `block_on` runs: it lives on `block_on`'s stack, not
-/// in a slot.
-const MAIN: TaskId = u64::MAX;
+/// The slot of the future `block_on` runs: none, really, since it lives on
+/// `block_on`'s stack; tasks never get this slot.
+const MAIN_SLOT: u32 = u32::MAX;
+
+/// The id of the future `block_on` runs.
+const MAIN: TaskId = MAIN_SLOT as TaskId;
 
 /// How many polls the loop makes before it checks timers and sockets, even
 /// when tasks are still ready. tokio's current-thread runtime uses 61 too.
@@ -84,13 +87,16 @@ impl Shared {
 /// a waker may go to any thread, even when the task's future may not.
 #[derive(Debug)]
 pub(crate) struct Header {
-    id: TaskId,
-    state: AtomicU8,
+    slot: u32,
+    /// Two flags (queued, aborted) in the low bits, the task's number above
+    /// them: one atomic word, so the header takes 32 bytes, not 40.
+    state: AtomicU32,
     shared: Arc<Shared>,
 }
 
-const QUEUED: u8 = 0b01;
-const ABORTED: u8 = 0b10;
+const QUEUED: u32 = 0b01;
+const ABORTED: u32 = 0b10;
+const NUMBER_SHIFT: u32 = 2;
 
 impl Wake for Header {
     fn wake(self: Arc<Self>) {
@@ -102,11 +108,25 @@ impl Wake for Header {
         if self.state.fetch_or(QUEUED, Ordering::AcqRel) & QUEUED != 0 {
             return;
         }
-        schedule(&self.shared, self.id);
+        schedule(&self.shared, self.id());
     }
 }
 
 impl Header {
+    /// A header for task `number` in `slot`, queued already: a new task
+    /// starts at the loop's next turn.
+    fn new(slot: u32, number: u32, shared: &Arc<Shared>) -> Header {
+        Header {
+            slot,
+            state: AtomicU32::new((number << NUMBER_SHIFT) | QUEUED),
+            shared: Arc::clone(shared),
+        }
+    }
+
+    pub(crate) fn id(&self) -> TaskId {
+        (u64::from(self.number()) << 32) | u64::from(self.slot)
+    }
+
     pub(crate) fn abort(self: &Arc<Self>) {
         self.state.fetch_or(ABORTED, Ordering::AcqRel);
         self.wake_by_ref();
@@ -114,10 +134,10 @@ impl Header {
 
     /// The task's number among its loop's spawns: the `N` of `Task-N`.
     pub(crate) fn number(&self) -> u32 {
-        (self.id >> 32) as u32
+        self.state.load(Ordering::Relaxed) >> NUMBER_SHIFT
     }
 
-    fn take_queued(&self) -> u8 {
+    fn take_queued(&self) -> u32 {
         self.state.fetch_and(!QUEUED, Ordering::AcqRel)
     }
 }
@@ -159,6 +179,7 @@ pub(crate) struct Core {
     slots: RefCell<Vec<Slot>>,
     free_slots: RefCell<Vec<u32>>,
     live_tasks: Cell<usize>,
+    /// The next task's number; 30 bits of it are kept.
     next_task_number: Cell<u32>,
     /// Callbacks from `call_soon`, by number: first queued, first run.
     pub(crate) soon: RefCell<BTreeMap<u64, Box<dyn FnOnce()>>>,
@@ -264,19 +285,19 @@ impl Core {
         F::Output: 'static,
     {
         let number = self.next_task_number.get();
-        self.next_task_number.set(number.wrapping_add(1));
-        let name = name.map(Box::from);
+        self.next_task_number
+            .set((number + 1) & (u32::MAX >> NUMBER_SHIFT));
+        let name = name.map(|name| Box::new(Box::from(name)));
         let mut slots = self.slots.borrow_mut();
         let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
             slots.push(None);
-            u32::try_from(slots.len() - 1).expect("fewer than 2^32 tasks at once")
+            u32::try_from(slots.len() - 1)
+                .ok()
+                .filter(|slot| *slot != MAIN_SLOT)
+                .expect("fewer than 2^32 - 1 tasks at once")
         });
-        let id = (u64::from(number) << 32) | u64::from(index);
-        let header = Arc::new(Header {
-            id,
-            state: AtomicU8::new(QUEUED),
-            shared: Arc::clone(&self.shared),
-        });
+        let header = Arc::new(Header::new(index, number, &self.shared));
+        let id = header.id();
         let cell = Rc::new(TaskCell::new(future, header, name));
         slots[index as usize] = Some(Rc::clone(&cell) as Rc<dyn Runnable>);
         drop(slots);
@@ -292,7 +313,7 @@ impl Core {
         let slots = self.slots.borrow();
         let task = slots.get(slot_of(id))?.as_ref()?;
         // The slot may hold a later task by now.
-        (task.header().id == id).then(|| Rc::clone(task))
+        (task.header().id() == id).then(|| Rc::clone(task))
     }
 
     fn remove_task(&self, id: TaskId) {
@@ -398,6 +419,16 @@ impl Core {
             && !self.shared.remote_pending.load(Ordering::Acquire)
     }
 
+    /// Gives back most of the run queue's room when a burst of wakes (ten
+    /// thousand spawns at once, say) has left it far bigger than it is now.
+    /// Only when the loop is about to wait anyway, so no turn pays for it.
+    fn shrink_ready_queue(&self) {
+        let mut ready = self.ready.borrow_mut();
+        if ready.capacity() > 1024 {
+            ready.shrink_to(64);
+        }
+    }
+
     // ANCHOR: park
     /// Waits for something to do: I/O, a wake from another thread, or the
     /// next timer. With `block` false it only looks, without waiting. Then
@@ -463,11 +494,7 @@ impl Core {
         );
         let _running = Running(self);
         let _enter = Enter::new(self);
-        let main_header = Arc::new(Header {
-            id: MAIN,
-            state: AtomicU8::new(QUEUED),
-            shared: Arc::clone(&self.shared),
-        });
+        let main_header = Arc::new(Header::new(MAIN_SLOT, 0, &self.shared));
         let main_waker = Waker::from(Arc::clone(&main_header));
         if main.is_some() {
             self.ready.borrow_mut().push_back(MAIN);
@@ -509,6 +536,7 @@ impl Core {
             }
             if self.is_idle() {
                 polls = 0;
+                self.shrink_ready_queue();
                 self.park(true);
             } else if polls >= POLLS_PER_CHECK {
                 polls = 0;

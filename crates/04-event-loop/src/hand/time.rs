@@ -107,6 +107,11 @@ impl Timers {
         }
     }
 
+    /// The key of timer `seq` with this deadline.
+    pub(crate) fn key(&self, deadline: Instant, seq: u64) -> TimerKey {
+        (self.nanos(deadline), seq)
+    }
+
     fn nanos(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.start);
         u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
@@ -125,8 +130,9 @@ impl Timers {
     }
 
     /// Replaces the waker of a pending sleep; `false` if it has fired.
-    fn set_waker(&mut self, key: &TimerKey, waker: &Waker) -> bool {
-        match self.entries.get_mut(key) {
+    fn set_waker(&mut self, deadline: Instant, seq: u64, waker: &Waker) -> bool {
+        let key = self.key(deadline, seq);
+        match self.entries.get_mut(&key) {
             Some(Action::Wake(old)) => {
                 if !old.will_wake(waker) {
                     old.clone_from(waker);
@@ -171,8 +177,9 @@ impl Timers {
 #[must_use = "a sleep does nothing unless it is awaited"]
 pub struct Sleep {
     deadline: Instant,
-    /// The loop and the key of the timer, once registered.
-    timer: Option<(Rc<Core>, TimerKey)>,
+    /// The loop and the timer's number, once registered: with the deadline,
+    /// its key in the heap.
+    timer: Option<(Rc<Core>, u64)>,
 }
 
 /// Waits for `duration` on the loop's clock (asyncio's `asyncio.sleep`).
@@ -214,19 +221,21 @@ impl Future for Sleep {
             None => executor::current("`sleep` awaited"),
         };
         if core.now() >= this.deadline {
-            if let Some((core, key)) = this.timer.take() {
-                core.timers.borrow_mut().remove(&key);
+            if let Some((core, seq)) = this.timer.take() {
+                let mut timers = core.timers.borrow_mut();
+                let key = timers.key(this.deadline, seq);
+                timers.remove(&key);
             }
             return Poll::Ready(());
         }
         let mut timers = core.timers.borrow_mut();
         match &this.timer {
-            Some((_, key)) if timers.set_waker(key, cx.waker()) => {}
+            Some((_, seq)) if timers.set_waker(this.deadline, *seq, cx.waker()) => {}
             _ => {
-                let key =
+                let (_, seq) =
                     timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
                 drop(timers);
-                this.timer = Some((core, key));
+                this.timer = Some((core, seq));
             }
         }
         Poll::Pending
@@ -235,10 +244,11 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let Some((core, key)) = self.timer.take() {
+        if let Some((core, seq)) = self.timer.take() {
             // `try_borrow_mut`: when the loop shuts down it drops tasks while
             // it empties the heap, and then there is nothing left to remove.
             if let Ok(mut timers) = core.timers.try_borrow_mut() {
+                let key = timers.key(self.deadline, seq);
                 timers.remove(&key);
             }
         }
