@@ -51,6 +51,28 @@ fn debug_mode_names_the_task_that_blocks() {
 }
 
 #[test]
+fn an_unnamed_task_is_reported_as_task_n_like_asyncio() {
+    let recording = Recording::start();
+    let event_loop = EventLoop::builder().debug(true).build().unwrap();
+    let first = event_loop.create_task(async {});
+    let blocker = event_loop.create_task(async {
+        std::thread::sleep(Duration::from_millis(150));
+    });
+    let number = blocker.number();
+    let ended = event_loop.run_until_complete(async { (first.await, blocker.await) });
+    assert_eq!(ended, (Ok(()), Ok(())));
+    drop(event_loop);
+    let warnings = warnings(&recording.finish());
+    assert_eq!(number, 2, "numbered from 1, in spawn order");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("slow poll: task Task-2 ran "),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
 fn without_debug_mode_nothing_is_reported() {
     let timeline = blocking_scene(false, SLOW_POLL, Duration::from_millis(150));
     assert_eq!(warnings(&timeline), Vec::<String>::new());

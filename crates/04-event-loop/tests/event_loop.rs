@@ -363,11 +363,10 @@ fn a_sleep_polled_outside_a_loop_is_a_clear_error() {
 }
 
 #[test]
-fn spawned_tasks_get_asyncio_style_names_unless_named() {
+fn spawned_tasks_are_numbered_in_spawn_order() {
     block_on(async {
         let first = spawn(async {});
-        let named = hand::spawn_named("fetcher", async {});
-        assert!(first.name().starts_with("Task-"), "{}", first.name());
-        assert_eq!(named.name(), "fetcher");
+        let second = hand::spawn_named("fetcher", async {});
+        assert_eq!(second.number(), first.number() + 1);
     });
 }

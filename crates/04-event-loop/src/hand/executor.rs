@@ -12,7 +12,7 @@
 //! 4. wake the tasks whose timers are due.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
@@ -179,6 +179,9 @@ pub(crate) struct Core {
     slots: RefCell<Vec<Slot>>,
     free_slots: RefCell<Vec<u32>>,
     live_tasks: Cell<usize>,
+    /// The names spawners gave, by task: kept here rather than in every
+    /// task, since few tasks have one.
+    names: RefCell<HashMap<TaskId, Box<str>>>,
     /// The next task's number; 30 bits of it are kept.
     next_task_number: Cell<u32>,
     /// Callbacks from `call_soon`, by number: first queued, first run.
@@ -254,6 +257,7 @@ impl Core {
             slots: RefCell::new(Vec::new()),
             free_slots: RefCell::new(Vec::new()),
             live_tasks: Cell::new(0),
+            names: RefCell::new(HashMap::new()),
             next_task_number: Cell::new(1),
             soon: RefCell::new(BTreeMap::new()),
             next_callback: Cell::new(1),
@@ -287,7 +291,6 @@ impl Core {
         let number = self.next_task_number.get();
         self.next_task_number
             .set((number + 1) & (u32::MAX >> NUMBER_SHIFT));
-        let name = name.map(|name| Box::new(Box::from(name)));
         let mut slots = self.slots.borrow_mut();
         let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
             slots.push(None);
@@ -298,7 +301,10 @@ impl Core {
         });
         let header = Arc::new(Header::new(index, number, &self.shared));
         let id = header.id();
-        let cell = Rc::new(TaskCell::new(future, header, name));
+        if let Some(name) = name {
+            self.names.borrow_mut().insert(id, name.into());
+        }
+        let cell = Rc::new(TaskCell::new(future, header));
         slots[index as usize] = Some(Rc::clone(&cell) as Rc<dyn Runnable>);
         drop(slots);
         self.live_tasks.set(self.live_tasks.get() + 1);
@@ -321,6 +327,10 @@ impl Core {
         if removed.is_some() {
             self.free_slots.borrow_mut().push(slot_of(id) as u32);
             self.live_tasks.set(self.live_tasks.get() - 1);
+            let mut names = self.names.borrow_mut();
+            if !names.is_empty() {
+                names.remove(&id);
+            }
         }
         // The task is dropped here, after the borrow: its destructors may
         // spawn or cancel tasks.
@@ -335,7 +345,7 @@ impl Core {
         };
         let state = task.header().take_queued();
         if state & ABORTED != 0 {
-            debug!(task = %task.name(), "aborted: dropped instead of polled");
+            debug!(task = %self.name_of(id), "aborted: dropped instead of polled");
             self.remove_task(id);
             task.cancel();
             return;
@@ -343,7 +353,7 @@ impl Core {
         let ended = if self.debug.get() {
             let started = Instant::now();
             let ended = task.run();
-            self.check_slow(&task.name(), started.elapsed());
+            self.check_slow(started.elapsed(), || self.name_of(id));
             ended
         } else {
             task.run()
@@ -354,12 +364,21 @@ impl Core {
     }
     // ANCHOR_END: run_task
 
+    /// A task's name, as asyncio gives it: the spawner's, or `Task-N`.
+    fn name_of(&self, id: TaskId) -> String {
+        match self.names.borrow().get(&id) {
+            Some(name) => name.to_string(),
+            None => format!("Task-{}", id >> 32),
+        }
+    }
+
     // ANCHOR: debug
     /// Debug mode's check, after each poll: a poll that ran past the
     /// threshold kept every other task waiting, most likely in a blocking
     /// call. asyncio logs "Executing <Task ...> took 0.2 seconds".
-    fn check_slow(&self, name: &dyn std::fmt::Display, took: Duration) {
+    fn check_slow(&self, took: Duration, name: impl FnOnce() -> String) {
         if took >= self.slow_poll.get() {
+            let name = name();
             warn!(
                 "slow poll: task {name} ran {:.3} s without yielding; look for a blocking call",
                 took.as_secs_f64()
@@ -401,7 +420,7 @@ impl Core {
             );
         }
         if let Some(started) = started {
-            self.check_slow(&format_args!("callback {number}"), started.elapsed());
+            self.check_slow(started.elapsed(), || format!("callback {number}"));
         }
     }
 
@@ -521,7 +540,7 @@ impl Core {
                     let polled = if self.debug.get() {
                         let started = Instant::now();
                         let polled = main(&mut cx);
-                        self.check_slow(&"main", started.elapsed());
+                        self.check_slow(started.elapsed(), || "main".to_string());
                         polled
                     } else {
                         main(&mut cx)
@@ -555,6 +574,7 @@ impl Core {
             let slots: Vec<Slot> = std::mem::take(&mut *self.slots.borrow_mut());
             self.free_slots.borrow_mut().clear();
             self.live_tasks.set(0);
+            self.names.borrow_mut().clear();
             let soon = std::mem::take(&mut *self.soon.borrow_mut());
             let pending = self.timers.borrow_mut().take_all();
             if slots.iter().all(Option::is_none)

@@ -35,32 +35,11 @@ enum Stage<F: Future> {
 pub(crate) struct TaskCell<F: Future> {
     /// What the task's wakers point to: made into a `Waker` at each poll.
     header: Arc<Header>,
-    /// Given by the spawner, if it named the task. Boxed twice: a thin
-    /// pointer, 8 bytes in every task instead of 16, for a name few tasks
-    /// have.
-    #[allow(clippy::redundant_allocation)]
-    name: Option<Box<Box<str>>>,
     stage: RefCell<Stage<F>>,
     /// Whoever awaits the handle; woken when the task ends.
     joiner: Cell<Option<Waker>>,
 }
 // ANCHOR_END: cell
-
-/// A task's name, as debug mode shows it: `Task-N` unless the spawner chose
-/// one, as in asyncio. Formatted only when shown, so a spawn formats nothing.
-pub(crate) struct TaskName<'a> {
-    given: Option<&'a str>,
-    number: u32,
-}
-
-impl fmt::Display for TaskName<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.given {
-            Some(name) => f.write_str(name),
-            None => write!(f, "Task-{}", self.number),
-        }
-    }
-}
 
 /// The loop's view of a task, whatever its future's type.
 pub(crate) trait Runnable {
@@ -71,7 +50,6 @@ pub(crate) trait Runnable {
     /// `Cancelled`. Its destructors run here, on the loop's thread.
     fn cancel(&self);
     fn header(&self) -> &Arc<Header>;
-    fn name(&self) -> TaskName<'_>;
 }
 
 /// The handle's view of a task: its outcome, typed.
@@ -79,18 +57,12 @@ trait Joinable<T> {
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>>;
     fn is_finished(&self) -> bool;
     fn header(&self) -> &Arc<Header>;
-    fn name(&self) -> TaskName<'_>;
 }
 
 impl<F: Future> TaskCell<F> {
-    pub(crate) fn new(
-        future: F,
-        header: Arc<Header>,
-        name: Option<Box<Box<str>>>,
-    ) -> TaskCell<F> {
+    pub(crate) fn new(future: F, header: Arc<Header>) -> TaskCell<F> {
         TaskCell {
             header,
-            name,
             stage: RefCell::new(Stage::Running(future)),
             joiner: Cell::new(None),
         }
@@ -153,13 +125,6 @@ impl<F: Future> Runnable for TaskCell<F> {
     fn header(&self) -> &Arc<Header> {
         &self.header
     }
-
-    fn name(&self) -> TaskName<'_> {
-        TaskName {
-            given: self.name.as_deref().map(|name| &**name),
-            number: self.header.number(),
-        }
-    }
 }
 
 impl<F: Future> Joinable<F::Output> for TaskCell<F> {
@@ -193,13 +158,6 @@ impl<F: Future> Joinable<F::Output> for TaskCell<F> {
     fn header(&self) -> &Arc<Header> {
         &self.header
     }
-
-    fn name(&self) -> TaskName<'_> {
-        TaskName {
-            given: self.name.as_deref().map(|name| &**name),
-            number: self.header.number(),
-        }
-    }
 }
 
 // ANCHOR: join_handle
@@ -232,9 +190,10 @@ impl<T> JoinHandle<T> {
         self.cell.is_finished()
     }
 
-    /// The task's name, as debug mode shows it: `Task-N` unless named.
-    pub fn name(&self) -> String {
-        self.cell.name().to_string()
+    /// The task's number among its loop's spawns: the `N` of the `Task-N`
+    /// that debug mode calls an unnamed task.
+    pub fn number(&self) -> u32 {
+        self.cell.header().number()
     }
 }
 
@@ -250,7 +209,7 @@ impl<T> Future for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("name", &self.name())
+            .field("task", &self.number())
             .field("finished", &self.is_finished())
             .finish()
     }
