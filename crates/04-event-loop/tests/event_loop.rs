@@ -187,6 +187,17 @@ fn run_forever_ends_when_a_callback_stops_the_loop() {
 }
 
 #[test]
+#[should_panic(expected = "the event loop was stopped before the future completed")]
+fn stopping_the_loop_inside_run_until_complete_is_a_clear_error() {
+    let event_loop = EventLoop::new();
+    let handle = event_loop.handle();
+    event_loop.run_until_complete(async move {
+        handle.stop();
+        sleep(Duration::from_secs(3600)).await;
+    });
+}
+
+#[test]
 fn another_thread_can_stop_a_loop_waiting_with_nothing_to_do() {
     let stopped = finishes_within(Duration::from_secs(20), || {
         let event_loop = EventLoop::new();

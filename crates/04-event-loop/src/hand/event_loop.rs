@@ -145,13 +145,16 @@ impl EventLoop {
     ///
     /// # Panics
     ///
-    /// If the loop is running already (called from inside one of its tasks).
+    /// If the loop is running already (called from inside one of its tasks),
+    /// or if [`Handle::stop`] is called before `future` is done: there is no
+    /// output to return then. asyncio raises `RuntimeError` in both cases.
     pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
         let mut future = pin!(future);
         let mut poll = |cx: &mut std::task::Context<'_>| future.as_mut().poll(cx);
-        self.core
-            .run(Some(&mut poll))
-            .expect("the loop returns only when its main future is done")
+        match self.core.run(Some(&mut poll)) {
+            Some(output) => output,
+            None => panic!("the event loop was stopped before the future completed"),
+        }
     }
 
     /// [`EventLoop::run_until_complete`] under its Rust name.
