@@ -35,8 +35,19 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The chapter number in a name like `ch3-abort`; names without one sort
+/// after every chapter.
+fn chapter_of(name: &str) -> u32 {
+    name.strip_prefix("ch")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or(u32::MAX)
+}
+
 impl Exercise {
-    /// Every folder `root/exercises/NAME` with a `Cargo.toml`, sorted by name.
+    /// Every folder `root/exercises/NAME` with a `Cargo.toml`, in the order
+    /// the book sets them: by chapter, then by each one's `order` (see
+    /// [`Exercise::order`]), then by name.
     pub fn all(root: &Path) -> io::Result<Vec<Exercise>> {
         let mut exercises = Vec::new();
         for entry in fs::read_dir(root.join("exercises"))? {
@@ -45,7 +56,10 @@ impl Exercise {
                 exercises.push(Exercise::at(root, dir));
             }
         }
-        exercises.sort_by(|a, b| a.name.cmp(&b.name));
+        exercises.sort_by_cached_key(|exercise| {
+            let order = exercise.order().unwrap_or(u32::MAX);
+            (chapter_of(&exercise.name), order, exercise.name.clone())
+        });
         Ok(exercises)
     }
 
@@ -61,6 +75,20 @@ impl Exercise {
             dir,
             solution_dir,
         }
+    }
+
+    /// Its place among its chapter's exercises, from its manifest:
+    ///
+    /// ```toml
+    /// [package.metadata.exercise]
+    /// order = "1"
+    /// ```
+    ///
+    /// (A string, since the manifest reader reads strings only.)
+    pub fn order(&self) -> Option<u32> {
+        manifest::value(&self.manifest(), "package.metadata.exercise", "order")?
+            .parse()
+            .ok()
     }
 
     /// The first non-empty line of the README, without its `#`.
@@ -114,6 +142,13 @@ impl Exercise {
         }
         if !read(&self.dir.join("src/lib.rs")).contains("// TODO") {
             problems.push("no `// TODO` marks where the learner works".into());
+        }
+        if self.order().is_none() {
+            problems.push(
+                "no place among its chapter's exercises: add `order = \"N\"` under \
+                 `[package.metadata.exercise]` in its Cargo.toml"
+                    .into(),
+            );
         }
         problems
     }
@@ -262,11 +297,32 @@ mod tests {
 
     #[test]
     fn an_exercise_with_the_solution_for_its_code_is_reported() {
-        // The solution's folder, seen as an exercise: no README, HINT, tests or
-        // `// TODO`, and a package named `...-solution`.
+        // The solution's folder, seen as an exercise: no README, HINT, tests,
+        // `// TODO` or place in reading order, and a package named
+        // `...-solution`.
         let root = workspace_root();
         let exercise = Exercise::at(&root, root.join("solutions/ch1-countdown"));
         let problems = exercise.exercise_problems();
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert_eq!(problems.len(), 6, "{problems:?}");
+    }
+
+    #[test]
+    fn the_chapter_comes_from_the_name() {
+        assert_eq!(chapter_of("ch4-call-later"), 4);
+        assert_eq!(chapter_of("ch12-chat"), 12);
+        assert_eq!(chapter_of("warm-up"), u32::MAX, "no chapter: last");
+    }
+
+    #[test]
+    fn every_exercise_of_the_workspace_has_a_place_in_reading_order() {
+        let exercises = real_exercises();
+        let names: Vec<_> = exercises.iter().map(|e| e.name.as_str()).collect();
+        assert!(exercises.iter().all(|e| e.order().is_some()), "{names:?}");
+        let countdown = names.iter().position(|n| *n == "ch1-countdown");
+        let concurrent = names.iter().position(|n| *n == "ch1-concurrent");
+        assert!(
+            countdown < concurrent,
+            "the book's order, not the alphabet's"
+        );
     }
 }
