@@ -405,22 +405,26 @@ impl Core {
             let Some((number, callback)) = next else {
                 return;
             };
-            self.run_callback(number, callback);
+            self.run_callback(|| format!("callback {number}"), callback);
         }
     }
 
     /// Runs a callback with its panic caught and logged, as asyncio logs
     /// "Exception in callback".
-    pub(crate) fn run_callback(&self, number: u64, callback: Box<dyn FnOnce()>) {
+    ///
+    /// `name` says which callback it was, for the log: only called if
+    /// something is logged.
+    pub(crate) fn run_callback(
+        &self,
+        name: impl Fn() -> String,
+        callback: Box<dyn FnOnce()>,
+    ) {
         let started = self.debug.get().then(Instant::now);
         if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(callback)) {
-            error!(
-                "callback {number} panicked: {}",
-                tasks::panic_message(&*payload)
-            );
+            error!("{} panicked: {}", name(), tasks::panic_message(&*payload));
         }
         if let Some(started) = started {
-            self.check_slow(started.elapsed(), || format!("callback {number}"));
+            self.check_slow(started.elapsed(), name);
         }
     }
 
@@ -493,7 +497,12 @@ impl Core {
             };
             match action {
                 Action::Wake(waker) => waker.wake(),
-                Action::Call(callback) => self.run_callback(0, *callback),
+                Action::Call(callback) => {
+                    self.run_callback(
+                        || "a call_later callback".to_string(),
+                        *callback,
+                    );
+                }
             }
         }
     }
