@@ -13,6 +13,7 @@ pub mod event_loop;
 pub mod executor;
 pub mod net;
 pub mod reactor;
+mod slab;
 pub mod task;
 pub mod time;
 
