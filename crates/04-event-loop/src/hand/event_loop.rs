@@ -1,21 +1,25 @@
 //! asyncio's loop API on the core: [`EventLoop`] with `run_until_complete`,
-//! `run_forever` and `stop`, `call_soon`, `call_later`, `create_task`, `time`
-//! and `close`; and the Rust shape beside it: [`block_on`] and [`spawn`].
+//! `run_forever` and `stop`, `call_soon`, `call_later`, `create_task`, `time`,
+//! `close` and `asyncio.run`'s graceful shutdown; and the Rust shape beside
+//! it: [`block_on`] and [`spawn`].
 
 use std::fmt;
 use std::future::Future;
 use std::io;
 use std::ops::Deref;
 use std::pin::pin;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::executor::{self, Core, Shared};
+use super::callback::Callback;
+use super::current;
+use super::executor::Core;
+use super::introspect::TaskInfo;
 use super::reactor::ReactorStats;
+use super::remote::{ClockHold, RemoteHandle};
 use super::task::JoinHandle;
-use super::time::{Action, TimerKey};
 
 /// The environment variable that turns debug mode on for every new loop, like
 /// asyncio's `PYTHONASYNCIODEBUG`: `EVENT_LOOP_DEBUG=1`.
@@ -25,6 +29,10 @@ pub const DEBUG_ENV: &str = "EVENT_LOOP_DEBUG";
 /// default `slow_callback_duration`.
 pub const SLOW_POLL: Duration = Duration::from_millis(100);
 
+/// How long [`block_on`] lets the cleanup of cancelled tasks run before it
+/// closes the loop (see [`EventLoop::shutdown`]).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 // ANCHOR: builder
 /// Settings for a new loop.
 #[derive(Debug, Clone)]
@@ -32,6 +40,7 @@ pub struct Builder {
     debug: bool,
     slow_poll: Duration,
     virtual_time: bool,
+    oneshot: bool,
 }
 
 impl Builder {
@@ -56,10 +65,18 @@ impl Builder {
         self
     }
 
+    /// Registers sockets one-shot, as the fallback does where the system
+    /// lacks edge-triggered polling: for tests, and to see the difference.
+    pub fn oneshot_polling(mut self) -> Builder {
+        self.oneshot = true;
+        self
+    }
+
     /// Makes the loop. It fails only if the system's poller cannot be made
     /// (out of file descriptors, say).
     pub fn build(self) -> io::Result<EventLoop> {
-        let core = Core::new(self.virtual_time, self.debug, self.slow_poll)?;
+        let core =
+            Core::new(self.virtual_time, self.debug, self.slow_poll, self.oneshot)?;
         Ok(EventLoop {
             handle: Handle {
                 core: Rc::new(core),
@@ -76,6 +93,7 @@ impl Default for Builder {
             debug,
             slow_poll: SLOW_POLL,
             virtual_time: false,
+            oneshot: false,
         }
     }
 }
@@ -97,7 +115,7 @@ impl Default for Builder {
 ///     sleep(Duration::from_millis(10)).await;
 ///     42
 /// });
-/// assert_eq!(event_loop.run_until_complete(task), Ok(42));
+/// assert_eq!(event_loop.run_until_complete(task).unwrap(), 42);
 /// let closed = event_loop.close();
 /// assert_eq!(closed.tasks, 0);
 /// ```
@@ -105,9 +123,13 @@ pub struct EventLoop {
     handle: Handle,
 }
 
-/// What `close` found still pending and dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `close` (or `shutdown`) found still pending and dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Closed {
+    /// Tasks `shutdown` cancelled first, giving their cleanup time to run.
+    pub cancelled: usize,
+    /// Whether every task had ended before `shutdown`'s grace ran out.
+    pub in_time: bool,
     /// Tasks dropped before they ended (their handles say `Cancelled`).
     pub tasks: usize,
     /// Callbacks from `call_soon` that never ran.
@@ -146,8 +168,9 @@ impl EventLoop {
     /// # Panics
     ///
     /// If the loop is running already (called from inside one of its tasks),
-    /// or if [`Handle::stop`] is called before `future` is done: there is no
-    /// output to return then. asyncio raises `RuntimeError` in both cases.
+    /// if it is closed, or if [`Handle::stop`] is called before `future` is
+    /// done: there is no output to return then. asyncio raises
+    /// `RuntimeError` in each case.
     pub fn run_until_complete<F: Future>(&self, future: F) -> F::Output {
         let mut future = pin!(future);
         let mut poll = |cx: &mut std::task::Context<'_>| future.as_mut().poll(cx);
@@ -174,9 +197,12 @@ impl EventLoop {
     }
 
     /// Drops every task still pending (running its destructors), every
-    /// callback and every timer, and ends the loop. asyncio's `close` is an
-    /// error while the loop runs; here it takes the loop by value, so that
-    /// mistake does not compile:
+    /// callback and every timer, and ends the loop; from then on the loop
+    /// refuses new work: a task spawned through a [`Handle`] kept past
+    /// `close` is cancelled at once, and a callback is dropped without
+    /// running (asyncio raises `RuntimeError` instead). asyncio's `close` is
+    /// an error while the loop runs; here it takes the loop by value, so
+    /// that mistake does not compile:
     ///
     /// ```compile_fail
     /// use event_loop::hand::EventLoop;
@@ -187,8 +213,28 @@ impl EventLoop {
     /// });
     /// ```
     pub fn close(self) -> Closed {
-        let (tasks, callbacks, timers) = self.core.shut_down();
+        let (tasks, callbacks, timers) = self.core.close();
         Closed {
+            cancelled: 0,
+            in_time: tasks == 0,
+            tasks,
+            callbacks,
+            timers,
+        }
+    }
+
+    /// Ends the loop as `asyncio.run` does: cancels every task still pending,
+    /// runs the loop until their cleanup has finished (tasks their
+    /// destructors spawn included) or `grace` has passed on the loop's
+    /// clock, then closes it. Rust has no async `Drop`: a destructor that
+    /// wants to await hands the work to a task, and this is what gives that
+    /// task its time.
+    pub fn shutdown(self, grace: Duration) -> Closed {
+        let (cancelled, in_time) = self.core.shut_down_gracefully(grace);
+        let (tasks, callbacks, timers) = self.core.close();
+        Closed {
+            cancelled,
+            in_time,
             tasks,
             callbacks,
             timers,
@@ -215,7 +261,7 @@ impl Drop for EventLoop {
     /// timer, which holds the loop), so without this they would keep each
     /// other alive for ever.
     fn drop(&mut self) {
-        self.core.shut_down();
+        self.core.close();
     }
 }
 // ANCHOR_END: event_loop
@@ -235,7 +281,7 @@ pub struct Handle {
 /// Outside a running loop.
 pub fn handle() -> Handle {
     Handle {
-        core: executor::current("`handle()` called"),
+        core: current::current("`handle()` called"),
     }
 }
 
@@ -271,16 +317,8 @@ impl Handle {
     /// Runs `callback` at the loop's next turn, after the ones queued before
     /// it. A callback that panics is logged, and the loop goes on.
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> Callback {
-        let number = self.core.next_callback.get();
-        self.core.next_callback.set(number + 1);
-        self.core
-            .soon
-            .borrow_mut()
-            .insert(number, Box::new(callback));
-        Callback {
-            core: Rc::downgrade(&self.core),
-            place: Place::Soon(number),
-        }
+        let key = self.core.call_soon("call_soon", Box::new(callback));
+        self.callback(key)
     }
 
     /// Runs `callback` once `delay` has passed on the loop's clock: a timer
@@ -290,7 +328,7 @@ impl Handle {
         delay: Duration,
         callback: impl FnOnce() + 'static,
     ) -> Callback {
-        self.call_at(self.now() + delay, callback)
+        self.call_at(self.core.clock.deadline_after(delay), callback)
     }
 
     /// Runs `callback` when the loop's clock reaches `when`.
@@ -299,14 +337,14 @@ impl Handle {
         when: Instant,
         callback: impl FnOnce() + 'static,
     ) -> Callback {
-        let key = self
-            .core
-            .timers
-            .borrow_mut()
-            .insert(when, Action::Call(Box::new(Box::new(callback))));
+        let key = self.core.call_at(when, Box::new(callback));
+        self.callback(key)
+    }
+
+    fn callback(&self, key: Option<super::callback::CallbackKey>) -> Callback {
         Callback {
             core: Rc::downgrade(&self.core),
-            place: Place::Timer(key),
+            key,
         }
     }
 
@@ -324,14 +362,29 @@ impl Handle {
     /// Ends `run_forever` (or a `run_until_complete` whose future is not
     /// done) once the current turn is over.
     pub fn stop(&self) {
-        self.core.shared.stop.store(true, Ordering::Release);
+        self.core.remote.stop.store(true, Ordering::Release);
     }
 
-    /// A handle that can stop the loop from any thread.
-    pub fn stop_handle(&self) -> StopHandle {
-        StopHandle {
-            shared: Arc::clone(&self.core.shared),
+    /// A handle for other threads: `call_soon_threadsafe`, spawning a `Send`
+    /// future, `stop`.
+    pub fn remote(&self) -> RemoteHandle {
+        RemoteHandle {
+            remote: Arc::clone(&self.core.remote),
         }
+    }
+
+    /// Keeps a virtual clock still, while the hold lives, even when every
+    /// task waits on a timer: for work out on another thread, whose result
+    /// the clock must not jump past (chapter 7's pool holds it while a job
+    /// runs). The loop waits for the hold to go instead. A real clock is
+    /// not affected.
+    pub fn hold_clock(&self) -> ClockHold {
+        self.remote().hold_clock()
+    }
+
+    /// Whether the loop has been closed: it then refuses new work.
+    pub fn is_closed(&self) -> bool {
+        self.core.is_closed()
     }
 
     /// Turns debug mode on or off (asyncio's `set_debug`).
@@ -355,6 +408,19 @@ impl Handle {
         self.core.tasks()
     }
 
+    /// Every task spawned and not yet ended, with its name, what it waits on
+    /// and its age: asyncio's `all_tasks()`.
+    /// [`task_table`](super::task_table) prints them as `python -m asyncio
+    /// ps` does.
+    pub fn all_tasks(&self) -> Vec<TaskInfo> {
+        self.core.all_tasks()
+    }
+
+    /// Callbacks scheduled and not yet run.
+    pub fn callbacks(&self) -> usize {
+        self.core.callbacks()
+    }
+
     /// Timers pending: sleeps that have been polled, and `call_later`s.
     pub fn timers(&self) -> usize {
         self.core.timers.borrow().len()
@@ -372,49 +438,6 @@ impl Handle {
 }
 // ANCHOR_END: handle
 
-/// Stops a loop from any thread (asyncio's `loop.call_soon_threadsafe(
-/// loop.stop)`). It interrupts the poller if the loop is waiting in it.
-#[derive(Debug, Clone)]
-pub struct StopHandle {
-    shared: Arc<Shared>,
-}
-
-impl StopHandle {
-    /// Ends the loop's `run_forever` once its current turn is over.
-    pub fn stop(&self) {
-        self.shared.stop.store(true, Ordering::Release);
-        self.shared.notify();
-    }
-}
-
-/// A callback waiting to run; [`Callback::cancel`] takes it back (asyncio's
-/// `Handle` and `TimerHandle`). Dropping it does not cancel the callback.
-#[derive(Debug)]
-pub struct Callback {
-    core: Weak<Core>,
-    place: Place,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    Soon(u64),
-    Timer(TimerKey),
-}
-
-impl Callback {
-    /// Cancels the callback if it has not run yet; `true` if it was pending.
-    /// A timer's entry leaves the heap at once.
-    pub fn cancel(&self) -> bool {
-        let Some(core) = self.core.upgrade() else {
-            return false;
-        };
-        match &self.place {
-            Place::Soon(number) => core.soon.borrow_mut().remove(number).is_some(),
-            Place::Timer(key) => core.timers.borrow_mut().remove(key),
-        }
-    }
-}
-
 // ANCHOR: free_functions
 /// Starts `future` as a task on the loop running on this thread.
 ///
@@ -426,7 +449,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    executor::current("`spawn` called").spawn(None, future)
+    current::current("`spawn` called").spawn(None, future)
 }
 
 /// [`spawn`] with a name, which debug mode shows.
@@ -435,17 +458,21 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    executor::current("`spawn_named` called").spawn(Some(name), future)
+    current::current("`spawn_named` called").spawn(Some(name), future)
 }
 
-/// Runs `future` on a new loop until it is done, then closes the loop,
-/// dropping the tasks still running: `asyncio.run`.
+/// Runs `future` on a new loop until it is done, then shuts the loop down as
+/// `asyncio.run` does: the tasks still running are cancelled, and their
+/// cleanup gets up to [`SHUTDOWN_GRACE`] to finish.
 ///
 /// # Panics
 ///
 /// If the system's poller cannot be made, or if called inside a running loop.
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    EventLoop::new().run_until_complete(future)
+    let event_loop = EventLoop::new();
+    let output = event_loop.run_until_complete(future);
+    event_loop.shutdown(SHUTDOWN_GRACE);
+    output
 }
 // ANCHOR_END: free_functions
 

@@ -1,272 +1,160 @@
-//! The loop's core: chapter 3's executor (tasks, a run queue, wakers) joined
-//! to a reactor (timers and I/O), and the turn that drives them.
+//! The loop's core: what it owns, and the turn that drives it.
 //!
-//! One turn of the loop, as in asyncio's `_run_once`:
+//! One turn, as asyncio's `_run_once`:
 //!
-//! 1. run the callbacks that `call_soon` queued;
-//! 2. poll each task that is ready, once;
-//! 3. when nothing is ready, block in the poller until the next timer's
-//!    deadline, an I/O event or a wake from another thread; even when tasks
-//!    are ready, look at the poller every [`POLLS_PER_CHECK`] polls, so that
-//!    timers and sockets are never starved;
-//! 4. wake the tasks whose timers are due.
+//! 1. wait for I/O: block in the poller when nothing is ready (until the next
+//!    timer, a socket or a wake from another thread); when things are ready,
+//!    only look, and only every [`POLLS_PER_CHECK`] items run;
+//! 2. move what has come in into the one ready queue: the timers now due
+//!    (a task to wake, a `call_later` callback to run) and the work other
+//!    threads handed in;
+//! 3. run what was ready when the turn began, each once, tasks and callbacks
+//!    alike, in the order they became ready. What they make ready waits for
+//!    the next turn, so nothing can keep the loop in one turn for ever.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::future::Future;
+use std::collections::VecDeque;
+use std::future::{Future, poll_fn};
 use std::io;
-use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use polling::Poller;
-use tracing::{debug, error, warn};
+use tracing::{debug, warn};
 
+use super::callback::{CallbackKey, Callbacks};
+use super::contain;
+use super::current::{self, Enter};
+use super::introspect::{TaskInfo, TaskState};
 use super::reactor::Reactor;
-use super::task::{JoinHandle, Runnable, TaskCell};
+use super::remote::{Incoming, Remote};
+use super::slab::Slab;
+use super::task::{Header, JoinHandle, Runnable, TaskCell, TaskId};
 use super::time::{Action, Clock, Timers};
 
-/// A task's id: its slot (low 32 bits) and its number among the loop's spawns
-/// (high bits, which wrap after a billion), so a wake for a task that has
-/// ended never reaches the next task to use its slot.
-pub(crate) type TaskId = u64;
-
-/// The slot of the future `block_on` runs: none, really, since it lives on
-/// `block_on`'s stack; tasks never get this slot.
-const MAIN_SLOT: u32 = u32::MAX;
-
-/// The id of the future `block_on` runs.
-const MAIN: TaskId = MAIN_SLOT as TaskId;
-
-/// How many polls the loop makes before it checks timers and sockets, even
-/// when tasks are still ready. tokio's current-thread runtime uses 61 too.
+/// How many tasks and callbacks the loop runs before it looks at the poller,
+/// even when more are ready: sockets are never starved by a busy loop.
+/// tokio's current-thread runtime uses 61 too (`event_interval`).
 pub const POLLS_PER_CHECK: u32 = 61;
 
-// ANCHOR: shared
-/// The part of the loop other threads may touch: wakes from other threads
-/// queue here and interrupt the poller; `stop` may come from anywhere.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    remote: Mutex<Vec<TaskId>>,
-    /// Set when `remote` may hold ids: the loop looks at it without locking.
-    remote_pending: AtomicBool,
-    pub(crate) poller: Arc<Poller>,
-    pub(crate) stop: AtomicBool,
+/// The slot of the future `run_until_complete` runs: none, really, since it
+/// lives on the caller's stack; no task gets this slot.
+const MAIN_SLOT: usize = usize::MAX;
+const MAIN: TaskId = TaskId(0);
+
+// ANCHOR: ready
+/// What the ready queue holds: a task to poll or a callback to run. Keys
+/// only: the task or callback itself stays in its table, so a cancelled
+/// callback or an ended task leaves a key that finds nothing.
+#[derive(Debug, Clone, Copy)]
+enum Ready {
+    Task { slot: usize, id: TaskId },
+    Callback(CallbackKey),
+}
+// ANCHOR_END: ready
+
+/// What a task waits on, as far as the loop can tell: noted by a `Sleep` or
+/// a socket when it returns `Pending` for the task being polled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Wait {
+    timer: bool,
+    socket: bool,
 }
 
-impl Shared {
-    fn lock_remote(&self) -> MutexGuard<'_, Vec<TaskId>> {
-        // Nothing panics while holding the lock; a poisoned queue is whole.
-        self.remote
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Queues a task woken on another thread, and interrupts the poller in
-    /// case the loop is blocked in it.
-    fn push_remote(&self, id: TaskId) {
-        self.lock_remote().push(id);
-        self.remote_pending.store(true, Ordering::Release);
-        self.notify();
-    }
-
-    pub(crate) fn notify(&self) {
-        if let Err(error) = self.poller.notify() {
-            error!("could not interrupt the poller: {error}");
-        }
-    }
-}
-// ANCHOR_END: shared
-
-// ANCHOR: header
-/// What a task's waker carries: which task to queue, whether it is queued
-/// already or aborted, and the way back to its loop. `Send` and `Sync`, so
-/// a waker may go to any thread, even when the task's future may not.
-#[derive(Debug)]
-pub(crate) struct Header {
-    slot: u32,
-    /// Two flags (queued, aborted) in the low bits, the task's number above
-    /// them: one atomic word, so the header takes 32 bytes, not 40.
-    state: AtomicU32,
-    shared: Arc<Shared>,
+impl Wait {
+    pub(crate) const TIMER: Wait = Wait {
+        timer: true,
+        socket: false,
+    };
+    pub(crate) const SOCKET: Wait = Wait {
+        timer: false,
+        socket: true,
+    };
 }
 
-const QUEUED: u32 = 0b01;
-const ABORTED: u32 = 0b10;
-const NUMBER_SHIFT: u32 = 2;
-
-impl Wake for Header {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        // Queued once, however often it is woken before it runs.
-        if self.state.fetch_or(QUEUED, Ordering::AcqRel) & QUEUED != 0 {
-            return;
-        }
-        schedule(&self.shared, self.id());
-    }
+/// A live task, as the loop's task table holds it.
+struct TaskEntry {
+    task: Rc<dyn Runnable>,
+    /// When it was spawned, on the loop's clock.
+    spawned: Instant,
+    /// What it waited on after its last poll.
+    wait: Wait,
 }
 
-impl Header {
-    /// A header for task `number` in `slot`, queued already: a new task
-    /// starts at the loop's next turn.
-    fn new(slot: u32, number: u32, shared: &Arc<Shared>) -> Header {
-        Header {
-            slot,
-            state: AtomicU32::new((number << NUMBER_SHIFT) | QUEUED),
-            shared: Arc::clone(shared),
-        }
-    }
-
-    pub(crate) fn id(&self) -> TaskId {
-        (u64::from(self.number()) << 32) | u64::from(self.slot)
-    }
-
-    pub(crate) fn abort(self: &Arc<Self>) {
-        self.state.fetch_or(ABORTED, Ordering::AcqRel);
-        self.wake_by_ref();
-    }
-
-    /// The task's number among its loop's spawns: the `N` of `Task-N`.
-    pub(crate) fn number(&self) -> u32 {
-        self.state.load(Ordering::Relaxed) >> NUMBER_SHIFT
-    }
-
-    fn take_queued(&self) -> u32 {
-        self.state.fetch_and(!QUEUED, Ordering::AcqRel)
-    }
-}
-
-/// Puts a woken task on its loop's queue: the local queue when the wake
-/// comes from the loop's own thread while it runs (no lock), the shared one
-/// otherwise.
-fn schedule(shared: &Arc<Shared>, id: TaskId) {
-    let local = CURRENT.with(|current| match &*current.borrow() {
-        Some(core) if Arc::ptr_eq(&core.shared, shared) => {
-            core.ready.borrow_mut().push_back(id);
-            true
-        }
-        _ => false,
-    });
-    if !local {
-        shared.push_remote(id);
-    }
-}
-// ANCHOR_END: header
-
-fn slot_of(id: TaskId) -> usize {
-    (id & u64::from(u32::MAX)) as usize
-}
-
-/// A task slot: empty, or the task that holds it.
-type Slot = Option<Rc<dyn Runnable>>;
-
-/// The future `block_on` runs, as a poll function: it lives on `block_on`'s
-/// stack, so the loop borrows it instead of owning it.
+/// The future `run_until_complete` runs, as a poll function: it lives on the
+/// caller's stack, so the loop borrows it instead of owning it.
 pub(crate) type MainFuture<'a, T> = &'a mut dyn FnMut(&mut Context<'_>) -> Poll<T>;
 
 // ANCHOR: core
-/// Everything the loop owns. Only its thread touches it, through an `Rc`.
+/// Everything the loop owns. Only its thread touches it, through an `Rc`;
+/// [`Remote`] is the part other threads may reach.
 pub(crate) struct Core {
-    pub(crate) shared: Arc<Shared>,
-    /// Tasks woken on this thread, in the order they were woken.
-    ready: RefCell<VecDeque<TaskId>>,
-    slots: RefCell<Vec<Slot>>,
-    free_slots: RefCell<Vec<u32>>,
-    live_tasks: Cell<usize>,
-    /// The names spawners gave, by task: kept here rather than in every
-    /// task, since few tasks have one.
-    names: RefCell<HashMap<TaskId, Box<str>>>,
-    /// The next task's number; 30 bits of it are kept.
-    next_task_number: Cell<u32>,
-    /// Callbacks from `call_soon`, by number: first queued, first run.
-    pub(crate) soon: RefCell<BTreeMap<u64, Box<dyn FnOnce()>>>,
-    pub(crate) next_callback: Cell<u64>,
+    pub(crate) remote: Arc<Remote>,
+    /// The one ready queue: tasks woken and callbacks due, in order.
+    ready: RefCell<VecDeque<Ready>>,
+    /// Every task spawned and not yet ended.
+    tasks: RefCell<Slab<TaskEntry>>,
+    next_task: Cell<u64>,
+    /// Every callback scheduled and not yet run.
+    callbacks: RefCell<Callbacks>,
     pub(crate) timers: RefCell<Timers>,
     pub(crate) reactor: Reactor,
     pub(crate) clock: Clock,
     pub(crate) debug: Cell<bool>,
     pub(crate) slow_poll: Cell<Duration>,
-    /// Set while a `block_on` or `run_forever` runs: they do not nest.
+    /// Set while `run_until_complete` or `run_forever` runs: they do not nest.
     running: Cell<bool>,
+    /// The task being polled now, for [`Core::note_wait`].
+    polling: Cell<Option<usize>>,
+    /// Woken when the last task ends: a graceful shutdown waits for that.
+    all_done: Cell<Option<Waker>>,
 }
 // ANCHOR_END: core
 
-thread_local! {
-    /// The loop running on this thread, for `spawn`, `sleep` and the wakers.
-    static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
-}
-
-/// The loop running on this thread, if any.
-pub(crate) fn try_current() -> Option<Rc<Core>> {
-    CURRENT.with(|current| current.borrow().clone())
-}
-
-/// The loop running on this thread.
-///
-/// # Panics
-///
-/// Outside a running loop, naming `what` was tried.
-pub(crate) fn current(what: &str) -> Rc<Core> {
-    try_current().unwrap_or_else(|| {
-        panic!("{what} outside an event loop: run it inside `block_on` or a task")
-    })
-}
-
-/// Makes a loop current on this thread until dropped, then restores
-/// whichever was current before.
-pub(crate) struct Enter {
-    previous: Option<Rc<Core>>,
-}
-
-impl Enter {
-    pub(crate) fn new(core: &Rc<Core>) -> Enter {
-        let previous = CURRENT.with(|current| current.replace(Some(Rc::clone(core))));
-        Enter { previous }
+// ANCHOR: schedule
+/// Puts a woken task on its loop's ready queue: directly when the wake comes
+/// from the loop's own thread (no lock), through [`Remote`] otherwise, which
+/// interrupts the poller. A loop that has closed refuses the wake: there is
+/// no task left to run.
+pub(crate) fn schedule(remote: &Arc<Remote>, slot: usize, id: TaskId) {
+    let queued = current::with(|core| {
+        let core = core.filter(|core| Arc::ptr_eq(&core.remote, remote))?;
+        let mut ready = core.ready.try_borrow_mut().ok()?;
+        ready.push_back(Ready::Task { slot, id });
+        Some(())
+    });
+    if queued.is_none() {
+        let _refused_when_closed = remote.push(Incoming::Wake { slot, id });
     }
 }
-
-impl Drop for Enter {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        CURRENT.with(|current| current.replace(previous));
-    }
-}
+// ANCHOR_END: schedule
 
 impl Core {
     pub(crate) fn new(
         virtual_time: bool,
         debug: bool,
         slow_poll: Duration,
+        oneshot: bool,
     ) -> io::Result<Core> {
         let poller = Arc::new(Poller::new()?);
         let clock = Clock::new(virtual_time);
         Ok(Core {
-            shared: Arc::new(Shared {
-                remote: Mutex::new(Vec::new()),
-                remote_pending: AtomicBool::new(false),
-                poller: Arc::clone(&poller),
-                stop: AtomicBool::new(false),
-            }),
+            remote: Arc::new(Remote::new(Arc::clone(&poller))),
             ready: RefCell::new(VecDeque::new()),
-            slots: RefCell::new(Vec::new()),
-            free_slots: RefCell::new(Vec::new()),
-            live_tasks: Cell::new(0),
-            names: RefCell::new(HashMap::new()),
-            next_task_number: Cell::new(1),
-            soon: RefCell::new(BTreeMap::new()),
-            next_callback: Cell::new(1),
+            tasks: RefCell::new(Slab::new()),
+            next_task: Cell::new(1),
+            callbacks: RefCell::new(Callbacks::default()),
             timers: RefCell::new(Timers::new(clock.start())),
-            reactor: Reactor::new(poller),
+            reactor: Reactor::new(poller, oneshot),
             clock,
             debug: Cell::new(debug),
             slow_poll: Cell::new(slow_poll),
             running: Cell::new(false),
+            polling: Cell::new(None),
+            all_done: Cell::new(None),
         })
     }
 
@@ -275,7 +163,15 @@ impl Core {
     }
 
     pub(crate) fn tasks(&self) -> usize {
-        self.live_tasks.get()
+        self.tasks.borrow().len()
+    }
+
+    pub(crate) fn callbacks(&self) -> usize {
+        self.callbacks.borrow().len()
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.remote.is_closed()
     }
 
     // ANCHOR: spawn
@@ -288,328 +184,500 @@ impl Core {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let number = self.next_task_number.get();
-        self.next_task_number
-            .set((number + 1) & (u32::MAX >> NUMBER_SHIFT));
-        let mut slots = self.slots.borrow_mut();
-        let index = self.free_slots.borrow_mut().pop().unwrap_or_else(|| {
-            slots.push(None);
-            u32::try_from(slots.len() - 1)
-                .ok()
-                .filter(|slot| *slot != MAIN_SLOT)
-                .expect("fewer than 2^32 - 1 tasks at once")
-        });
-        let header = Arc::new(Header::new(index, number, &self.shared));
-        let id = header.id();
-        if let Some(name) = name {
-            self.names.borrow_mut().insert(id, name.into());
+        let id = TaskId(self.next_task.get());
+        self.next_task.set(id.0 + 1);
+        if self.is_closed() {
+            // As on tokio: a task spawned on a closed loop is cancelled at
+            // once. Its future is dropped here, and its handle says so.
+            warn!("task {id} spawned on a closed event loop: cancelled at once");
+            let cell = Rc::new(TaskCell::new(
+                future,
+                Header::new(id, MAIN_SLOT, &self.remote),
+                name,
+            ));
+            cell.cancel();
+            return JoinHandle::new(cell);
         }
-        let cell = Rc::new(TaskCell::new(future, header));
-        slots[index as usize] = Some(Rc::clone(&cell) as Rc<dyn Runnable>);
-        drop(slots);
-        self.live_tasks.set(self.live_tasks.get() + 1);
+        let mut tasks = self.tasks.borrow_mut();
+        let slot = tasks.vacant();
+        let cell = Rc::new(TaskCell::new(
+            future,
+            Header::new(id, slot, &self.remote),
+            name,
+        ));
+        tasks.insert(TaskEntry {
+            task: Rc::clone(&cell) as Rc<dyn Runnable>,
+            spawned: self.now(),
+            wait: Wait::default(),
+        });
+        drop(tasks);
         // Queued, not run: it starts at the loop's next turn, like a task
         // from asyncio's `create_task`.
-        self.ready.borrow_mut().push_back(id);
+        self.ready.borrow_mut().push_back(Ready::Task { slot, id });
         JoinHandle::new(cell)
     }
     // ANCHOR_END: spawn
 
-    fn task(&self, id: TaskId) -> Option<Rc<dyn Runnable>> {
-        let slots = self.slots.borrow();
-        let task = slots.get(slot_of(id))?.as_ref()?;
-        // The slot may hold a later task by now.
-        (task.header().id() == id).then(|| Rc::clone(task))
-    }
-
-    fn remove_task(&self, id: TaskId) {
-        let removed = self.slots.borrow_mut()[slot_of(id)].take();
-        if removed.is_some() {
-            self.free_slots.borrow_mut().push(slot_of(id) as u32);
-            self.live_tasks.set(self.live_tasks.get() - 1);
-            let mut names = self.names.borrow_mut();
-            if !names.is_empty() {
-                names.remove(&id);
-            }
-        }
-        // The task is dropped here, after the borrow: its destructors may
-        // spawn or cancel tasks.
-        drop(removed);
-    }
-
     // ANCHOR: run_task
     /// Polls task `id` once, or cancels it if it was aborted.
-    fn run_task(&self, id: TaskId) {
-        let Some(task) = self.task(id) else {
-            return; // woken after it ended
+    fn run_task(&self, slot: usize, id: TaskId) {
+        let task = match self.tasks.borrow_mut().get_mut(slot) {
+            Some(entry) if entry.task.header().id == id => {
+                entry.wait = Wait::default();
+                Rc::clone(&entry.task)
+            }
+            _ => return, // woken after it ended
         };
-        let state = task.header().take_queued();
-        if state & ABORTED != 0 {
-            debug!(task = %self.name_of(id), "aborted: dropped instead of polled");
-            self.remove_task(id);
+        task.header().take_queued();
+        let ended = if task.header().is_aborted() {
+            debug!(task = %id, "aborted: dropped instead of polled");
             task.cancel();
-            return;
-        }
-        let ended = if self.debug.get() {
-            let started = Instant::now();
-            let ended = task.run();
-            self.check_slow(started.elapsed(), || self.name_of(id));
-            ended
+            true
         } else {
-            task.run()
+            self.polling.set(Some(slot));
+            let started = self.debug.get().then(Instant::now);
+            let ended = task.run();
+            self.polling.set(None);
+            if let Some(started) = started {
+                self.check_slow(started.elapsed(), || describe(&*task));
+            }
+            ended
         };
         if ended {
-            self.remove_task(id);
+            self.remove_task(slot);
         }
+        // The last reference, if the handle is gone: the output is dropped
+        // here, with its panic contained.
+        contain::drop_logged(|| format!("the output of task {id}"), task);
     }
     // ANCHOR_END: run_task
 
-    /// A task's name, as asyncio gives it: the spawner's, or `Task-N`.
-    fn name_of(&self, id: TaskId) -> String {
-        match self.names.borrow().get(&id) {
-            Some(name) => name.to_string(),
-            None => format!("Task-{}", id >> 32),
+    fn remove_task(&self, slot: usize) {
+        let removed = self.tasks.borrow_mut().remove(slot);
+        if self.tasks.borrow().is_empty() {
+            if let Some(waker) = self.all_done.take() {
+                waker.wake();
+            }
+        }
+        // Dropped after the borrow: an output's destructor may use the loop.
+        contain::drop_logged(|| "an ended task".to_string(), removed);
+    }
+
+    /// Notes what the task being polled waits on (a `Sleep` or a socket
+    /// calls this when it returns `Pending`), for [`Core::all_tasks`].
+    pub(crate) fn note_wait(&self, wait: Wait) {
+        let Some(slot) = self.polling.get() else {
+            return; // the main future, or a poll outside a task
+        };
+        if let Ok(mut tasks) = self.tasks.try_borrow_mut() {
+            if let Some(entry) = tasks.get_mut(slot) {
+                entry.wait.timer |= wait.timer;
+                entry.wait.socket |= wait.socket;
+            }
         }
     }
 
     // ANCHOR: debug
-    /// Debug mode's check, after each poll: a poll that ran past the
-    /// threshold kept every other task waiting, most likely in a blocking
+    /// Debug mode's check, after each poll and callback: one that ran past
+    /// the threshold kept every other task waiting, most likely in a blocking
     /// call. asyncio logs "Executing <Task ...> took 0.2 seconds".
     fn check_slow(&self, took: Duration, name: impl FnOnce() -> String) {
         if took >= self.slow_poll.get() {
             let name = name();
             warn!(
-                "slow poll: task {name} ran {:.3} s without yielding; look for a blocking call",
+                "slow poll: {name} ran {:.3} s without yielding; look for a blocking call",
                 took.as_secs_f64()
             );
         }
     }
     // ANCHOR_END: debug
 
-    /// Runs the callbacks queued by `call_soon` before this turn began; the
-    /// ones they queue run next turn.
-    fn run_soon(&self) {
-        let Some(last) = self.soon.borrow().last_key_value().map(|(key, _)| *key)
-        else {
-            return;
-        };
-        loop {
-            let next = {
-                let mut soon = self.soon.borrow_mut();
-                match soon.first_entry() {
-                    Some(entry) if *entry.key() <= last => Some(entry.remove_entry()),
-                    _ => None,
-                }
-            };
-            let Some((number, callback)) = next else {
-                return;
-            };
-            self.run_callback(|| format!("callback {number}"), callback);
-        }
+    // ANCHOR: callbacks
+    /// Queues a callback for the next turn (`call_soon`); `None` if the loop
+    /// is closed, and then the callback is dropped at once.
+    pub(crate) fn call_soon(
+        &self,
+        kind: &'static str,
+        callback: Box<dyn FnOnce()>,
+    ) -> Option<CallbackKey> {
+        let callback = self.accept_callback(kind, callback)?;
+        let key = self.callbacks.borrow_mut().insert(kind, callback);
+        self.ready.borrow_mut().push_back(Ready::Callback(key));
+        Some(key)
     }
 
-    /// Runs a callback with its panic caught and logged, as asyncio logs
-    /// "Exception in callback".
-    ///
-    /// `name` says which callback it was, for the log: only called if
-    /// something is logged.
-    pub(crate) fn run_callback(
+    /// Sets a timer that queues the callback when it fires (`call_later`).
+    pub(crate) fn call_at(
         &self,
-        name: impl Fn() -> String,
+        when: Instant,
         callback: Box<dyn FnOnce()>,
-    ) {
+    ) -> Option<CallbackKey> {
+        let callback = self.accept_callback("call_later", callback)?;
+        let key = self.callbacks.borrow_mut().insert("call_later", callback);
+        let timer = self.timers.borrow_mut().insert(when, Action::Call(key));
+        self.callbacks.borrow_mut().set_timer(key, timer);
+        Some(key)
+    }
+    // ANCHOR_END: callbacks
+
+    /// Runs a callback, with its panic caught and logged, as asyncio logs
+    /// "Exception in callback".
+    fn run_callback(&self, key: CallbackKey) {
+        let Some(entry) = self.callbacks.borrow_mut().remove(key) else {
+            return; // cancelled
+        };
+        let name = || format!("{} callback {}", entry.kind, entry.id);
         let started = self.debug.get().then(Instant::now);
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(callback)) {
-            error!("{} panicked: {}", name(), tasks::panic_message(&*payload));
+        if let Err(payload) = contain::catch(entry.callback) {
+            contain::log(&name(), "panicked", payload);
         }
         if let Some(started) = started {
             self.check_slow(started.elapsed(), name);
         }
     }
 
-    fn take_remote(&self) {
-        if !self.shared.remote_pending.swap(false, Ordering::AcqRel) {
-            return;
+    /// Takes a callback back: `true` if it had not run yet. It is dropped
+    /// after every borrow ends, so whatever it captured may use the loop.
+    pub(crate) fn cancel_callback(&self, key: CallbackKey) -> bool {
+        let removed = self.callbacks.borrow_mut().remove(key);
+        let Some(entry) = removed else {
+            return false;
+        };
+        let timer = entry
+            .timer
+            .and_then(|timer| self.timers.borrow_mut().remove(&timer));
+        drop(timer);
+        contain::drop_logged(
+            || format!("{} callback {}", entry.kind, entry.id),
+            entry.callback,
+        );
+        true
+    }
+
+    /// On a closed loop a callback is dropped at once, never run (asyncio
+    /// raises "Event loop is closed"); otherwise it is given back.
+    fn accept_callback(
+        &self,
+        kind: &'static str,
+        callback: Box<dyn FnOnce()>,
+    ) -> Option<Box<dyn FnOnce()>> {
+        if !self.is_closed() {
+            return Some(callback);
         }
-        let remote = std::mem::take(&mut *self.shared.lock_remote());
-        self.ready.borrow_mut().extend(remote);
+        warn!("{kind} on a closed event loop: the callback is dropped, never run");
+        contain::drop_logged(|| format!("a refused {kind} callback"), callback);
+        None
     }
 
     fn is_idle(&self) -> bool {
-        self.ready.borrow().is_empty()
-            && self.soon.borrow().is_empty()
-            && !self.shared.remote_pending.load(Ordering::Acquire)
+        self.ready.borrow().is_empty() && !self.remote.has_pending()
     }
-
-    /// Gives back most of the run queue's room when a burst of wakes (ten
-    /// thousand spawns at once, say) has left it far bigger than it is now.
-    /// Only when the loop is about to wait anyway, so no turn pays for it.
-    fn shrink_ready_queue(&self) {
-        let mut ready = self.ready.borrow_mut();
-        if ready.capacity() > 1024 {
-            ready.shrink_to(64);
-        }
-    }
-
-    // ANCHOR: park
-    /// Waits for something to do: I/O, a wake from another thread, or the
-    /// next timer. With `block` false it only looks, without waiting. Then
-    /// wakes the tasks whose timers are due.
-    fn park(&self, block: bool) {
-        let next = self.timers.borrow().next_deadline();
-        let timeout = if !block {
-            Some(Duration::ZERO)
-        } else if self.clock.is_virtual() {
-            // Virtual time never waits on a timer: if nothing else is
-            // ready, the clock jumps to the next deadline below.
-            next.map(|_| Duration::ZERO)
-        } else {
-            next.map(|deadline| deadline.saturating_duration_since(self.now()))
-        };
-        // A look without waiting, with no socket registered, would only
-        // cost system calls: wakes from other threads come in through the
-        // shared queue, which every turn checks.
-        let look = block || self.reactor.sources() > 0;
-        let events = match look.then(|| self.reactor.wait(timeout)) {
-            None => 0,
-            Some(Ok(events)) => events,
-            Some(Err(error)) => {
-                error!("waiting for I/O failed: {error}");
-                0
-            }
-        };
-        if block && events == 0 && self.is_idle() {
-            if let Some(deadline) = next {
-                self.clock.advance_to(deadline);
-            }
-        }
-        self.fire_timers();
-    }
-
-    fn fire_timers(&self) {
-        let now = self.now();
-        loop {
-            // One at a time, the borrow released before the action runs: a
-            // callback may set timers of its own.
-            let Some(action) = self.timers.borrow_mut().pop_due(now) else {
-                return;
-            };
-            match action {
-                Action::Wake(waker) => waker.wake(),
-                Action::Call(callback) => {
-                    self.run_callback(
-                        || "a call_later callback".to_string(),
-                        *callback,
-                    );
-                }
-            }
-        }
-    }
-    // ANCHOR_END: park
 
     // ANCHOR: run
     /// Runs turns of the loop until `main` (if any) is ready or `stop` is
-    /// called. `main` is polled like a task, when its waker queues `MAIN`.
+    /// called. `main` is polled like a task, when its waker queues it.
     pub(crate) fn run<T>(
         self: &Rc<Core>,
         mut main: Option<MainFuture<'_, T>>,
     ) -> Option<T> {
-        assert!(
-            try_current().is_none() && !self.running.replace(true),
-            "the event loop is already running: `block_on`, `run_until_complete` \
-             and `run_forever` cannot be called from inside it"
-        );
+        self.start_running();
         let _running = Running(self);
         let _enter = Enter::new(self);
-        let main_header = Arc::new(Header::new(MAIN_SLOT, 0, &self.shared));
+        let main_header = Arc::new(Header::new(MAIN, MAIN_SLOT, &self.remote));
         let main_waker = Waker::from(Arc::clone(&main_header));
         if main.is_some() {
-            self.ready.borrow_mut().push_back(MAIN);
+            self.ready.borrow_mut().push_back(Ready::Task {
+                slot: MAIN_SLOT,
+                id: MAIN,
+            });
         }
-        let mut polls = 0;
+        let mut since_check = 0;
         loop {
-            self.take_remote();
-            self.run_soon();
-            // The tasks ready when the turn began, each once: a task that
-            // wakes itself goes to the back, behind the others.
+            // 1. Wait for I/O, or only look.
+            let stopping = self.remote.stop.load(Ordering::Acquire);
+            let idle = self.is_idle();
+            if idle {
+                self.shrink();
+            }
+            if idle || since_check >= POLLS_PER_CHECK {
+                since_check = 0;
+                self.wait_for_io(idle && !stopping);
+            }
+            // 2. What has come in joins the ready queue.
+            self.take_incoming();
+            self.queue_due_timers();
+            // 3. What is ready now runs, each once.
             let ready_now = self.ready.borrow().len();
             for _ in 0..ready_now {
-                let Some(id) = self.ready.borrow_mut().pop_front() else {
+                let Some(ready) = self.ready.borrow_mut().pop_front() else {
                     break;
                 };
-                polls += 1;
-                if id != MAIN {
-                    self.run_task(id);
-                    continue;
-                }
-                main_header.take_queued();
-                if let Some(main) = main.as_mut() {
-                    let mut cx = Context::from_waker(&main_waker);
-                    let polled = if self.debug.get() {
-                        let started = Instant::now();
-                        let polled = main(&mut cx);
-                        self.check_slow(started.elapsed(), || "main".to_string());
-                        polled
-                    } else {
-                        main(&mut cx)
-                    };
-                    if let Poll::Ready(output) = polled {
-                        return Some(output);
+                since_check += 1;
+                match ready {
+                    Ready::Callback(key) => self.run_callback(key),
+                    Ready::Task {
+                        slot: MAIN_SLOT, ..
+                    } => {
+                        main_header.take_queued();
+                        let Some(main) = main.as_mut() else { continue };
+                        if let Poll::Ready(output) = self.poll_main(main, &main_waker) {
+                            return Some(output);
+                        }
                     }
+                    Ready::Task { slot, id } => self.run_task(slot, id),
                 }
             }
-            if self.shared.stop.swap(false, Ordering::AcqRel) {
+            if self.remote.stop.load(Ordering::Acquire) {
                 return None;
-            }
-            if self.is_idle() {
-                polls = 0;
-                self.shrink_ready_queue();
-                self.park(true);
-            } else if polls >= POLLS_PER_CHECK {
-                polls = 0;
-                self.park(false);
             }
         }
     }
     // ANCHOR_END: run
 
-    /// Drops every task, callback and timer, for the loop's end. Taken out
-    /// first, so destructors may use the loop; repeated, since they may spawn.
-    pub(crate) fn shut_down(self: &Rc<Core>) -> (usize, usize, usize) {
-        let _enter = Enter::new(self);
-        let (mut tasks, mut callbacks, mut timers) = (0, 0, 0);
-        loop {
-            let slots: Vec<Slot> = std::mem::take(&mut *self.slots.borrow_mut());
-            self.free_slots.borrow_mut().clear();
-            self.live_tasks.set(0);
-            self.names.borrow_mut().clear();
-            let soon = std::mem::take(&mut *self.soon.borrow_mut());
-            let pending = self.timers.borrow_mut().take_all();
-            if slots.iter().all(Option::is_none)
-                && soon.is_empty()
-                && pending.is_empty()
-            {
-                return (tasks, callbacks, timers);
+    /// Gives back most of the room a burst (ten thousand spawns at once,
+    /// say) left behind, when the loop is about to wait anyway.
+    fn shrink(&self) {
+        let mut ready = self.ready.borrow_mut();
+        if ready.capacity() > 1024 {
+            ready.shrink_to(64);
+        }
+        self.tasks.borrow_mut().shrink_if_empty();
+    }
+
+    fn start_running(&self) {
+        assert!(
+            !current::is_set() && !self.running.get(),
+            "the event loop is already running: `block_on`, `run_until_complete` \
+             and `run_forever` cannot be called from inside it"
+        );
+        assert!(
+            !self.is_closed(),
+            "the event loop is closed: a closed loop cannot run again"
+        );
+        self.running.set(true);
+    }
+
+    fn poll_main<T>(&self, main: &mut MainFuture<'_, T>, waker: &Waker) -> Poll<T> {
+        let mut cx = Context::from_waker(waker);
+        let started = self.debug.get().then(Instant::now);
+        let polled = main(&mut cx);
+        if let Some(started) = started {
+            self.check_slow(started.elapsed(), || "the main future".to_string());
+        }
+        polled
+    }
+
+    // ANCHOR: wait_for_io
+    /// Waits for something to happen: I/O, a wake from another thread, or
+    /// the next timer. With `block` false it only looks, without waiting.
+    fn wait_for_io(&self, block: bool) {
+        let next = self.timers.borrow().next_deadline();
+        let held = self.remote.is_clock_held();
+        let timeout = if !block {
+            Some(Duration::ZERO)
+        } else if self.clock.is_virtual() {
+            // Virtual time never waits on a timer: if nothing else happens,
+            // the clock jumps to the next deadline below. While work is out
+            // on another thread (a clock hold), it waits for that instead.
+            if held {
+                None
+            } else {
+                next.map(|_| Duration::ZERO)
             }
-            callbacks += soon.len();
-            timers += pending.len();
-            drop(soon);
-            drop(pending);
-            for task in slots.into_iter().flatten() {
-                tasks += 1;
-                task.cancel();
+        } else {
+            next.map(|deadline| deadline.saturating_duration_since(self.now()))
+        };
+        // A look without waiting, with no socket registered, would only cost
+        // system calls: work from other threads comes in through `Remote`,
+        // which every turn checks.
+        let events = if block || self.reactor.sources() > 0 {
+            self.reactor.wait(timeout).unwrap_or_else(|error| {
+                tracing::error!("waiting for I/O failed: {error}");
+                0
+            })
+        } else {
+            0
+        };
+        if block && !held && events == 0 && self.is_idle() {
+            if let Some(deadline) = next {
+                self.clock.advance_to(deadline);
             }
         }
     }
+
+    /// Moves the timers now due into the ready queue: a sleeping task is
+    /// woken, a `call_later` callback is queued. Their actions run after the
+    /// borrow of the heap ends: a waker is not ours.
+    fn queue_due_timers(&self) {
+        let mut due = Vec::new();
+        self.timers.borrow_mut().take_due(self.now(), &mut due);
+        for action in due {
+            match action {
+                Action::Wake(waker) => waker.wake(),
+                Action::Call(key) => {
+                    self.ready.borrow_mut().push_back(Ready::Callback(key))
+                }
+            }
+        }
+    }
+    // ANCHOR_END: wait_for_io
+
+    /// Moves the work other threads handed in into the ready queue.
+    fn take_incoming(&self) {
+        for incoming in self.remote.take() {
+            let ready = match incoming {
+                Incoming::Wake { slot, id } => Ready::Task { slot, id },
+                Incoming::Call(callback) => {
+                    let key = self
+                        .callbacks
+                        .borrow_mut()
+                        .insert("call_soon_threadsafe", callback);
+                    Ready::Callback(key)
+                }
+            };
+            self.ready.borrow_mut().push_back(ready);
+        }
+    }
+
+    // ANCHOR: close
+    /// Ends the loop: refuses new work from now on, then drops every task
+    /// still pending (running its destructors, their panics contained), every
+    /// callback and every timer. Returns how many of each it dropped.
+    pub(crate) fn close(self: &Rc<Core>) -> (usize, usize, usize) {
+        if self.remote.closed.swap(true, Ordering::AcqRel) {
+            return (0, 0, 0);
+        }
+        // Destructors may call `spawn` or `sleep`: they find this loop,
+        // which refuses them now.
+        let _enter = Enter::new(self);
+        if self.debug.get() {
+            for task in self.all_tasks() {
+                warn!(
+                    "task {} destroyed while pending ({}, {:.3} s old)",
+                    task.name,
+                    task.state,
+                    task.age.as_secs_f64()
+                );
+            }
+        }
+        self.ready.borrow_mut().clear();
+        let tasks = self.tasks.borrow_mut().take_all();
+        let callbacks = self.callbacks.borrow_mut().take_all();
+        let timers = self.timers.borrow_mut().take_all();
+        let incoming = self.remote.take();
+        let counts = (tasks.len(), callbacks.len() + incoming.len(), timers.len());
+        // Every borrow is released: now the user's code may run.
+        for entry in tasks {
+            entry.task.cancel();
+            contain::drop_logged(|| "a cancelled task".to_string(), entry);
+        }
+        for entry in callbacks {
+            contain::drop_logged(
+                || format!("{} callback {}", entry.kind, entry.id),
+                entry.callback,
+            );
+        }
+        contain::drop_logged(|| "work from another thread".to_string(), incoming);
+        contain::drop_logged(|| "a timer".to_string(), timers);
+        counts
+    }
+    // ANCHOR_END: close
+
+    // ANCHOR: shutdown
+    /// asyncio.run's ending: cancels every task left, then runs the loop
+    /// until the cleanup that started has finished (tasks spawned by
+    /// destructors included), for at most `grace` on the loop's clock.
+    /// Returns how many tasks it cancelled and whether all ended in time.
+    pub(crate) fn shut_down_gracefully(
+        self: &Rc<Core>,
+        grace: Duration,
+    ) -> (usize, bool) {
+        if self.is_closed() {
+            return (0, true);
+        }
+        let headers: Vec<Arc<Header>> = self
+            .tasks
+            .borrow()
+            .iter()
+            .map(|(_, entry)| Arc::clone(entry.task.header()))
+            .collect();
+        for header in &headers {
+            header.abort();
+        }
+        if headers.is_empty() {
+            return (0, true);
+        }
+        let mut deadline = super::time::sleep_until(self.clock.deadline_after(grace));
+        let mut all_ended = poll_fn(|cx| {
+            if self.tasks.borrow().is_empty() {
+                return Poll::Ready(true);
+            }
+            self.all_done.set(Some(cx.waker().clone()));
+            std::pin::Pin::new(&mut deadline).poll(cx).map(|()| false)
+        });
+        let mut main =
+            |cx: &mut Context<'_>| std::pin::Pin::new(&mut all_ended).poll(cx);
+        let in_time = self.run(Some(&mut main)).unwrap_or(false);
+        (headers.len(), in_time)
+    }
+    // ANCHOR_END: shutdown
+
+    /// Every live task: asyncio's `all_tasks()`, with what each waits on.
+    pub(crate) fn all_tasks(&self) -> Vec<TaskInfo> {
+        let now = self.now();
+        self.tasks
+            .borrow()
+            .iter()
+            .map(|(_, entry)| {
+                let header = entry.task.header();
+                let state = if header.is_queued() {
+                    TaskState::Ready
+                } else {
+                    match (entry.wait.timer, entry.wait.socket) {
+                        (true, true) => TaskState::TimerOrSocket,
+                        (true, false) => TaskState::Timer,
+                        (false, true) => TaskState::Socket,
+                        (false, false) => TaskState::Other,
+                    }
+                };
+                TaskInfo {
+                    id: header.id,
+                    name: super::task::task_name(entry.task.name(), header.id),
+                    state,
+                    age: now.saturating_duration_since(entry.spawned),
+                }
+            })
+            .collect()
+    }
 }
 
-/// Clears `running` when a run ends, even by a panic.
+/// A task's name for the log: `task NAME`.
+fn describe(task: &dyn Runnable) -> String {
+    format!(
+        "task {}",
+        super::task::task_name(task.name(), task.header().id)
+    )
+}
+
+/// Ends a run, even by a panic: the loop is no longer running, a `stop` from
+/// this run does not reach the next one (asyncio clears it too), and the
+/// main future's queued wakes are forgotten with it.
 struct Running<'a>(&'a Core);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         self.0.running.set(false);
-        self.0.ready.borrow_mut().retain(|id| *id != MAIN);
+        self.0.remote.stop.store(false, Ordering::Release);
+        if let Ok(mut ready) = self.0.ready.try_borrow_mut() {
+            ready.retain(|ready| {
+                !matches!(
+                    ready,
+                    Ready::Task {
+                        slot: MAIN_SLOT,
+                        ..
+                    }
+                )
+            });
+        }
     }
 }

@@ -1,31 +1,46 @@
 //! Chapter 4 built by hand: an event loop on `std` and `polling`.
 //!
-//! - [`executor`]: chapter 3's executor grown into the loop's core: tasks in
-//!   slots, a run queue, wakers that work from any thread, and the turn.
-//! - [`task`]: a task in one allocation, and its [`JoinHandle`].
+//! - [`executor`]: the loop's core and its turn: one ready queue of tasks
+//!   and callbacks, timers moved into it when due, the wait for I/O.
+//! - [`task`]: a task in one allocation, its [`JoinHandle`], [`AbortHandle`]
+//!   and [`JoinError`].
 //! - [`time`]: the loop's clock (real or virtual), the timer heap, [`sleep`].
 //! - [`reactor`]: sockets registered with the system's poller.
 //! - [`net`]: [`TcpListener`] and [`TcpStream`].
-//! - [`event_loop`]: asyncio's API ([`EventLoop`]) and Rust's ([`block_on`],
-//!   [`spawn`]).
+//! - [`event_loop`]: asyncio's API ([`EventLoop`], [`Handle`]) and Rust's
+//!   ([`block_on`], [`spawn`]).
+//! - [`remote`]: the way in from other threads ([`RemoteHandle`]).
+//! - [`introspect`]: asyncio's `all_tasks()` ([`TaskInfo`]).
+//!
+//! Smaller parts: `current` (which loop runs on this thread), `callback`
+//! (the callback table, [`Callback`]), `contain` (catching the user's
+//! panics), `slab` (the tables' storage).
 
+mod callback;
+mod contain;
+mod current;
 pub mod event_loop;
 pub mod executor;
+pub mod introspect;
 pub mod net;
 pub mod reactor;
+pub mod remote;
 mod slab;
 pub mod task;
 pub mod time;
 
+pub use callback::Callback;
 pub use event_loop::{
-    Builder, Callback, Closed, DEBUG_ENV, EventLoop, Handle, SLOW_POLL, StopHandle,
-    block_on, handle, spawn, spawn_named,
+    Builder, Closed, DEBUG_ENV, EventLoop, Handle, SHUTDOWN_GRACE, SLOW_POLL, block_on,
+    handle, spawn, spawn_named,
 };
+pub use introspect::{TaskInfo, TaskState, task_table};
 pub use net::{TcpListener, TcpStream};
 pub use reactor::ReactorStats;
-pub use task::{JoinError, JoinHandle};
+pub use remote::{ClockHold, RemoteHandle, RemoteJoinHandle};
+pub use task::{AbortHandle, JoinError, JoinHandle, TaskId};
 pub use tasks::hand::{YieldNow, yield_now};
-pub use time::{Sleep, now, sleep, sleep_until};
+pub use time::{FAR_FUTURE, Sleep, now, sleep, sleep_until};
 
 use std::time::Duration;
 

@@ -15,7 +15,8 @@ use std::task::{Context, Poll};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::executor::{self, Core};
+use super::current;
+use super::executor::{Core, Wait};
 use super::reactor::{AsSocket, Direction, Source};
 
 // ANCHOR: registered
@@ -30,7 +31,7 @@ struct Registered<T: AsSocket> {
 
 impl<T: AsSocket> Registered<T> {
     fn new(io: T) -> io::Result<Registered<T>> {
-        let core = executor::current("a socket made");
+        let core = current::current("a socket made");
         let source = core.reactor.register(&io)?;
         Ok(Registered {
             io: Some(io),
@@ -51,9 +52,14 @@ impl<T: AsSocket> Registered<T> {
     ) -> Poll<io::Result<R>> {
         let io = self.io();
         let mut operation = operation;
-        self.core
+        let polled = self
+            .core
             .reactor
-            .poll_io(io, &self.source, direction, cx, || operation(io))
+            .poll_io(io, &self.source, direction, cx, || operation(io));
+        if polled.is_pending() {
+            self.core.note_wait(Wait::SOCKET);
+        }
+        polled
     }
 }
 

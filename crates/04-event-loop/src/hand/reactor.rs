@@ -72,8 +72,8 @@ pub(crate) struct Reactor {
 }
 
 impl Reactor {
-    pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
-        let mode = if poller.supports_edge() {
+    pub(crate) fn new(poller: Arc<Poller>, oneshot: bool) -> Reactor {
+        let mode = if poller.supports_edge() && !oneshot {
             PollMode::Edge
         } else {
             PollMode::Oneshot

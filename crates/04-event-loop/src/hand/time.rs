@@ -16,7 +16,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use super::executor::{self, Core};
+use super::callback::CallbackKey;
+use super::current;
+use super::executor::{Core, Wait};
 
 // ANCHOR: clock
 /// The loop's clock: the real one, or a virtual one that stands still until
@@ -52,6 +54,13 @@ impl Clock {
         self.start
     }
 
+    /// The deadline `delay` from now, clamped to about thirty years ahead
+    /// as tokio clamps it: `Duration::MAX` (the usual "never") would
+    /// overflow an `Instant`.
+    pub(crate) fn deadline_after(&self, delay: Duration) -> Instant {
+        deadline_after(self.now(), delay)
+    }
+
     pub(crate) fn is_virtual(&self) -> bool {
         self.advanced.is_some()
     }
@@ -69,6 +78,13 @@ impl Clock {
 }
 // ANCHOR_END: clock
 
+/// How far ahead a deadline may be: about thirty years, tokio's limit too.
+pub const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
+
+fn deadline_after(now: Instant, delay: Duration) -> Instant {
+    now + delay.min(FAR_FUTURE)
+}
+
 /// A timer's place in the heap: its deadline, as nanoseconds since the clock
 /// started, then the order timers were made in, so two timers with the same
 /// deadline fire in that order and every key is unique. Nanoseconds are as
@@ -79,13 +95,9 @@ pub(crate) type TimerKey = (u64, u64);
 pub(crate) enum Action {
     /// Wake the task of a [`Sleep`].
     Wake(Waker),
-    /// Run a callback from `call_later`. Boxed twice so that the pointer is
-    /// thin and an `Action` takes no more room than a `Waker`.
-    Call(Box<Callback>),
+    /// Queue a `call_later` callback, which waits in the loop's callbacks.
+    Call(CallbackKey),
 }
-
-/// A `call_later` callback.
-pub(crate) type Callback = Box<dyn FnOnce()>;
 
 // ANCHOR: timers
 /// Every pending timer, earliest first. A `BTreeMap` rather than a binary
@@ -124,22 +136,27 @@ impl Timers {
         key
     }
 
-    /// Removes a timer; `false` if it had fired or was removed already.
-    pub(crate) fn remove(&mut self, key: &TimerKey) -> bool {
-        self.entries.remove(key).is_some()
+    /// Removes a timer, giving back its action (`None` if it had fired or
+    /// was removed already). The caller drops it once its borrow of the
+    /// timers has ended: a waker's `Drop` is not ours.
+    #[must_use = "drop the action after the borrow of the timers ends"]
+    pub(crate) fn remove(&mut self, key: &TimerKey) -> Option<Action> {
+        self.entries.remove(key)
+    }
+
+    /// Moves a pending timer to a new deadline; `false` if it has fired.
+    fn reset(&mut self, old: TimerKey, deadline: Instant) -> Option<TimerKey> {
+        let action = self.entries.remove(&old)?;
+        Some(self.insert(deadline, action))
     }
 
     /// Replaces the waker of a pending sleep; `false` if it has fired.
-    fn set_waker(&mut self, deadline: Instant, seq: u64, waker: &Waker) -> bool {
-        let key = self.key(deadline, seq);
+    /// The old waker is given back, to be dropped after the borrow.
+    fn set_waker(&mut self, key: TimerKey, waker: &Waker) -> Result<Option<Waker>, ()> {
         match self.entries.get_mut(&key) {
-            Some(Action::Wake(old)) => {
-                if !old.will_wake(waker) {
-                    old.clone_from(waker);
-                }
-                true
-            }
-            _ => false,
+            Some(Action::Wake(old)) if old.will_wake(waker) => Ok(None),
+            Some(Action::Wake(old)) => Ok(Some(std::mem::replace(old, waker.clone()))),
+            _ => Err(()),
         }
     }
 
@@ -148,14 +165,18 @@ impl Timers {
         Some(self.start + Duration::from_nanos(*nanos))
     }
 
-    /// Takes the earliest timer if its deadline is at or before `now`.
-    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Action> {
+    /// Takes every timer whose deadline is at or before `now`, earliest
+    /// first. Only these: a timer set by what they do is due next turn at
+    /// the earliest, so a callback that keeps setting timers already due
+    /// cannot hold the loop in one turn.
+    pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Action>) {
         let now = self.nanos(now);
-        let entry = self.entries.first_entry()?;
-        if entry.key().0 > now {
-            return None;
+        while let Some(entry) = self.entries.first_entry() {
+            if entry.key().0 > now {
+                return;
+            }
+            due.push(entry.remove());
         }
-        Some(entry.remove())
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -163,6 +184,7 @@ impl Timers {
     }
 
     /// Empties the heap, for the loop's shutdown.
+    #[must_use = "drop the actions after the borrow of the timers ends"]
     pub(crate) fn take_all(&mut self) -> BTreeMap<TimerKey, Action> {
         std::mem::take(&mut self.entries)
     }
@@ -173,27 +195,32 @@ impl Timers {
 /// A future that is ready once the loop's clock reaches its deadline.
 ///
 /// Its timer goes into the loop's heap at the first poll, and comes out
-/// when it fires or when the `Sleep` is dropped, whichever is first.
+/// when it fires or when the `Sleep` is dropped, whichever is first. Like
+/// `asyncio.sleep`, it always lets the other tasks run first: a sleep whose
+/// deadline has passed, `sleep(Duration::ZERO)` among them, yields once.
 #[must_use = "a sleep does nothing unless it is awaited"]
 pub struct Sleep {
     deadline: Instant,
     /// The loop and the timer's number, once registered: with the deadline,
     /// its key in the heap.
     timer: Option<(Rc<Core>, u64)>,
+    /// Set at the first poll, so that an expired sleep yields only once.
+    polled: bool,
 }
 
 /// Waits for `duration` on the loop's clock (asyncio's `asyncio.sleep`).
 ///
 /// The deadline is counted from the loop's clock when `sleep` is called
-/// inside a loop, and from the real clock otherwise.
+/// inside a loop, and from the real clock otherwise. A `duration` too long
+/// to count (`Duration::MAX`) waits about thirty years, as on tokio.
 pub fn sleep(duration: Duration) -> Sleep {
-    sleep_until(now() + duration)
+    sleep_until(deadline_after(now(), duration))
 }
 
 /// The clock of the loop running on this thread (virtual or real), or the
 /// real clock outside a loop. A `fn() -> Instant`, so a recorder can read it.
 pub fn now() -> Instant {
-    executor::try_current().map_or_else(Instant::now, |core| core.now())
+    current::try_current().map_or_else(Instant::now, |core| core.now())
 }
 
 /// Waits until the loop's clock reaches `deadline`.
@@ -201,6 +228,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
         deadline,
         timer: None,
+        polled: false,
     }
 }
 
@@ -208,6 +236,47 @@ impl Sleep {
     /// When this sleep ends.
     pub fn deadline(&self) -> Instant {
         self.deadline
+    }
+
+    /// Whether the loop's clock has reached the deadline.
+    pub fn is_elapsed(&self) -> bool {
+        now() >= self.deadline
+    }
+
+    /// Moves the deadline, as a timeout or an interval does between rounds
+    /// (tokio's `Sleep::reset`). A registered timer moves with its waker, so
+    /// the task waiting on it is woken at the new deadline.
+    pub fn reset(&mut self, deadline: Instant) {
+        let old = self.deadline;
+        self.deadline = deadline;
+        let Some((core, seq)) = &mut self.timer else {
+            return;
+        };
+        let mut timers = core.timers.borrow_mut();
+        let old = timers.key(old, *seq);
+        match timers.reset(old, deadline) {
+            Some((_, new_seq)) => *seq = new_seq,
+            None => {
+                // It had fired: it registers again at the next poll.
+                drop(timers);
+                self.timer = None;
+            }
+        }
+    }
+
+    fn unregister(&mut self) {
+        if let Some((core, seq)) = self.timer.take() {
+            // `try_borrow_mut`: at close the heap is emptied first, and then
+            // there is nothing left to remove.
+            let removed = match core.timers.try_borrow_mut() {
+                Ok(mut timers) => {
+                    let key = timers.key(self.deadline, seq);
+                    timers.remove(&key)
+                }
+                Err(_) => None,
+            };
+            drop(removed); // a waker, dropped after the borrow
+        }
     }
 }
 
@@ -218,40 +287,38 @@ impl Future for Sleep {
         let this = &mut *self;
         let core = match &this.timer {
             Some((core, _)) => Rc::clone(core),
-            None => executor::current("`sleep` awaited"),
+            None => current::current("`sleep` awaited"),
         };
+        let first_poll = !std::mem::replace(&mut this.polled, true);
         if core.now() >= this.deadline {
-            if let Some((core, seq)) = this.timer.take() {
-                let mut timers = core.timers.borrow_mut();
-                let key = timers.key(this.deadline, seq);
-                timers.remove(&key);
+            if first_poll {
+                // asyncio's `sleep(0)`: let the others run, then be ready.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
             }
+            this.unregister();
             return Poll::Ready(());
         }
+        core.note_wait(Wait::TIMER);
         let mut timers = core.timers.borrow_mut();
-        match &this.timer {
-            Some((_, seq)) if timers.set_waker(this.deadline, *seq, cx.waker()) => {}
-            _ => {
-                let (_, seq) =
-                    timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
+        if let Some((_, seq)) = &this.timer {
+            let key = timers.key(this.deadline, *seq);
+            if let Ok(old) = timers.set_waker(key, cx.waker()) {
                 drop(timers);
-                this.timer = Some((core, seq));
+                drop(old);
+                return Poll::Pending;
             }
         }
+        let (_, seq) = timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
+        drop(timers);
+        this.timer = Some((core, seq));
         Poll::Pending
     }
 }
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let Some((core, seq)) = self.timer.take() {
-            // `try_borrow_mut`: when the loop shuts down it drops tasks while
-            // it empties the heap, and then there is nothing left to remove.
-            if let Ok(mut timers) = core.timers.try_borrow_mut() {
-                let key = timers.key(self.deadline, seq);
-                timers.remove(&key);
-            }
-        }
+        self.unregister();
     }
 }
 // ANCHOR_END: sleep

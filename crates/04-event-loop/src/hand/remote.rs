@@ -1,0 +1,297 @@
+//! The way into the loop from other threads. Everything else about the loop
+//! belongs to its own thread; this part is `Send` and `Sync`: wakes from
+//! other threads, asyncio's `call_soon_threadsafe`, `stop`, and the holds that
+//! keep a virtual clock still while work is out on another thread.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+
+use polling::Poller;
+use tracing::{error, warn};
+
+use super::task::{JoinError, TaskId};
+
+/// Work handed in from another thread, taken by the loop at its next turn.
+pub(crate) enum Incoming {
+    /// Wake the task in this slot, if it is still this task.
+    Wake { slot: usize, id: TaskId },
+    /// Run this callback (`call_soon_threadsafe`).
+    Call(Box<dyn FnOnce() + Send>),
+}
+
+// ANCHOR: remote
+/// The part of the loop other threads may touch.
+pub(crate) struct Remote {
+    incoming: Mutex<Vec<Incoming>>,
+    /// Set when `incoming` may hold work: the loop looks without locking.
+    pending: AtomicBool,
+    pub(crate) poller: Arc<Poller>,
+    pub(crate) stop: AtomicBool,
+    pub(crate) closed: AtomicBool,
+    /// How many [`ClockHold`]s are out: while any is, a virtual clock does
+    /// not jump ahead.
+    holds: AtomicUsize,
+}
+// ANCHOR_END: remote
+
+impl Remote {
+    pub(crate) fn new(poller: Arc<Poller>) -> Remote {
+        Remote {
+            incoming: Mutex::new(Vec::new()),
+            pending: AtomicBool::new(false),
+            poller,
+            stop: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            holds: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Incoming>> {
+        // Nothing runs user code while holding the lock, so it is never
+        // poisoned halfway; if it were, the queue would still be whole.
+        self.incoming
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues work for the loop and interrupts the poller, in case the loop
+    /// is blocked in it. Refused once the loop is closed: the work is given
+    /// back, for the caller to drop.
+    pub(crate) fn push(&self, work: Incoming) -> Result<(), Incoming> {
+        if self.is_closed() {
+            return Err(work);
+        }
+        self.lock().push(work);
+        self.pending.store(true, Ordering::Release);
+        self.notify();
+        Ok(())
+    }
+
+    /// Everything queued so far, oldest first.
+    pub(crate) fn take(&self) -> Vec<Incoming> {
+        if !self.pending.swap(false, Ordering::AcqRel) {
+            return Vec::new();
+        }
+        std::mem::take(&mut *self.lock())
+    }
+
+    pub(crate) fn has_pending(&self) -> bool {
+        self.pending.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn notify(&self) {
+        if let Err(error) = self.poller.notify() {
+            error!("could not interrupt the poller: {error}");
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_clock_held(&self) -> bool {
+        self.holds.load(Ordering::Acquire) > 0
+    }
+}
+
+impl fmt::Debug for Remote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Remote")
+            .field("pending", &self.has_pending())
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+// ANCHOR: remote_handle
+/// A handle to the loop for other threads: `Send`, `Sync` and cheap to clone.
+/// asyncio's `call_soon_threadsafe` and `run_coroutine_threadsafe`, and
+/// `stop` from anywhere.
+#[derive(Clone)]
+pub struct RemoteHandle {
+    pub(crate) remote: Arc<Remote>,
+}
+
+impl RemoteHandle {
+    /// Runs `callback` on the loop's thread at its next turn (asyncio's
+    /// `call_soon_threadsafe`), waking the loop if it waits. `false` if the
+    /// loop is closed: the callback is dropped, here, and never runs.
+    pub fn call_soon_threadsafe(
+        &self,
+        callback: impl FnOnce() + Send + 'static,
+    ) -> bool {
+        match self.remote.push(Incoming::Call(Box::new(callback))) {
+            Ok(()) => true,
+            Err(refused) => {
+                warn!(
+                    "call_soon_threadsafe on a closed event loop: the callback is dropped"
+                );
+                drop(refused);
+                false
+            }
+        }
+    }
+
+    /// Starts `future` as a task on the loop, from any thread (asyncio's
+    /// `run_coroutine_threadsafe`). The future must be `Send` to get there;
+    /// once there it stays on the loop's thread. Await the returned handle
+    /// anywhere, on any runtime, or block on it.
+    pub fn spawn<F>(&self, future: F) -> RemoteJoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let slot = Arc::new(Slot {
+            state: Mutex::new(State::Running(None)),
+        });
+        let sender = Sender(Arc::clone(&slot));
+        self.call_soon_threadsafe(move || {
+            let task = super::spawn(future);
+            // A second task hands the outcome over; if the loop closes first,
+            // the sender is dropped and says `Cancelled`.
+            super::spawn(async move {
+                let outcome = task.await;
+                sender.send(outcome);
+            });
+        });
+        RemoteJoinHandle { slot }
+    }
+
+    /// Ends the loop's `run_forever` once its current turn is over.
+    pub fn stop(&self) {
+        self.remote.stop.store(true, Ordering::Release);
+        self.remote.notify();
+    }
+
+    /// Keeps a virtual clock from jumping ahead until the hold is dropped;
+    /// see [`Handle::hold_clock`](super::Handle::hold_clock).
+    pub fn hold_clock(&self) -> ClockHold {
+        self.remote.holds.fetch_add(1, Ordering::AcqRel);
+        ClockHold {
+            remote: Arc::clone(&self.remote),
+        }
+    }
+
+    /// Whether the loop has been closed.
+    pub fn is_closed(&self) -> bool {
+        self.remote.is_closed()
+    }
+}
+// ANCHOR_END: remote_handle
+
+impl fmt::Debug for RemoteHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoteHandle")
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+// ANCHOR: clock_hold
+/// While it lives, a virtual clock stands still even when every task waits
+/// on a timer: work is out on another thread (chapter 7's pool takes one per
+/// job), and its result may come before the next deadline. tokio's paused
+/// clock does the same while a `spawn_blocking` job runs. Dropping it, on any
+/// thread, lets the clock go on.
+#[must_use = "the clock is held only while this lives"]
+pub struct ClockHold {
+    remote: Arc<Remote>,
+}
+
+impl Drop for ClockHold {
+    fn drop(&mut self) {
+        self.remote.holds.fetch_sub(1, Ordering::AcqRel);
+        // The loop may be waiting for exactly this.
+        self.remote.notify();
+    }
+}
+// ANCHOR_END: clock_hold
+
+impl fmt::Debug for ClockHold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClockHold")
+    }
+}
+
+/// Where a remote task's outcome waits for its handle.
+struct Slot<T> {
+    state: Mutex<State<T>>,
+}
+
+enum State<T> {
+    /// Not finished; the waker of whoever awaits the handle.
+    Running(Option<Waker>),
+    Finished(Result<T, JoinError>),
+    Taken,
+}
+
+impl<T> Slot<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The loop's end: sends the outcome once; dropped unsent, it says the task
+/// was cancelled (the loop closed before the task could end).
+struct Sender<T>(Arc<Slot<T>>);
+
+impl<T> Sender<T> {
+    fn send(&self, outcome: Result<T, JoinError>) {
+        let waker = {
+            let mut state = self.0.lock();
+            let State::Running(waker) = &mut *state else {
+                return; // sent already
+            };
+            let waker = waker.take();
+            *state = State::Finished(outcome);
+            waker
+        };
+        // Woken outside the lock: a waker may run code of its own.
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        self.send(Err(JoinError::cancelled(TaskId(0), Some("remote task"))));
+    }
+}
+
+/// The outcome of a task started by [`RemoteHandle::spawn`]: a `Send` future,
+/// awaitable from any thread or runtime.
+pub struct RemoteJoinHandle<T> {
+    slot: Arc<Slot<T>>,
+}
+
+impl<T> Future for RemoteJoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.slot.lock();
+        match std::mem::replace(&mut *state, State::Taken) {
+            State::Finished(outcome) => Poll::Ready(outcome),
+            State::Running(_) => {
+                *state = State::Running(Some(cx.waker().clone()));
+                Poll::Pending
+            }
+            State::Taken => panic!("`RemoteJoinHandle` polled after it completed"),
+        }
+    }
+}
+
+impl<T> fmt::Debug for RemoteJoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let finished = !matches!(*self.slot.lock(), State::Running(_));
+        f.debug_struct("RemoteJoinHandle")
+            .field("finished", &finished)
+            .finish()
+    }
+}
