@@ -1,21 +1,26 @@
 //! The hand-rolled executor, one behaviour per test: spawning, the run queue
-//! and its wakers, panics, abort, and what happens to the tasks left at the end.
+//! and its wakers, panics (in `poll` and in destructors), abort, nesting, and
+//! what happens to the tasks left at the end.
 //! Each test runs under `within_10s`, so that a broken executor fails it
 //! instead of hanging it.
 
 mod support;
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
+use std::future::{Future, pending, poll_fn};
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
 use coroutines::hand::sleep;
-use support::{Drops, RESET, broken, gate, task_at_a_gate, within_10s};
+use support::{Drops, Guard, RESET, broken, gate, task_at_a_gate, within_10s};
 use tasks::hand::{Executor, JoinError, JoinHandle, block_on, spawn, yield_now};
+use timeline::Recording;
 
 #[test]
 fn handle_resolves_to_the_tasks_output() {
@@ -298,4 +303,246 @@ fn spawn_outside_an_executor_panics() {
 fn join_handle_is_send_when_its_output_is() {
     fn assert_send<T: Send>() {}
     assert_send::<JoinHandle<String>>();
+}
+
+/// A destructor that goes wrong: it panics with its message.
+struct PanicsOnDrop(&'static str);
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("{}", self.0);
+    }
+}
+
+/// `Err(Panicked(message))`, for comparing outcomes.
+fn panicked<T>(message: &str) -> Result<T, JoinError> {
+    Err(JoinError::Panicked(message.to_string()))
+}
+
+#[test]
+fn a_destructor_that_panics_after_the_task_finished_becomes_its_join_error() {
+    within_10s(|| {
+        let executor = Executor::new();
+        let outcome = executor.block_on(async {
+            let bomb = PanicsOnDrop("closing the socket failed");
+            // Ready at once, but `bomb` lives until the future is dropped.
+            spawn(poll_fn(move |_| {
+                let _held = &bomb;
+                Poll::Ready(42)
+            }))
+            .await
+        });
+        assert_eq!(
+            outcome,
+            panicked("closing the socket failed"),
+            "output lost"
+        );
+        let again = executor.block_on(async { spawn(async { "again" }).await });
+        assert_eq!(again, Ok("again"), "the executor still works");
+    });
+}
+
+#[test]
+fn a_destructor_that_panics_when_an_aborted_task_is_dropped_becomes_its_join_error() {
+    within_10s(|| {
+        let (aborted, after) = block_on(async {
+            let handle = spawn(async {
+                let _bomb = PanicsOnDrop("closing the socket failed");
+                pending::<()>().await;
+            });
+            yield_now().await; // it starts, and holds the bomb
+            handle.abort();
+            let aborted = handle.await;
+            (aborted, spawn(async { "still running" }).await)
+        });
+        assert_eq!(aborted, panicked("closing the socket failed"));
+        assert_eq!(after, Ok("still running"));
+    });
+}
+
+/// A waker that only notes that it was woken.
+#[derive(Default)]
+struct Noted(AtomicBool);
+
+impl Wake for Noted {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Pending forever, holding `guard`, and a bomb if `bomb` is given.
+async fn waits_holding(guard: Guard, bomb: Option<&'static str>) {
+    let _guard = guard;
+    let _bomb = bomb.map(PanicsOnDrop);
+    pending::<()>().await;
+}
+
+#[test]
+fn every_task_is_dropped_with_the_executor_even_if_destructors_panic() {
+    within_10s(|| {
+        let drops = Drops::default();
+        let executor = Executor::new();
+        let [first, mut middle, last] = [Some("first"), None, Some("last")]
+            .map(|bomb| executor.spawn(waits_holding(drops.guard(), bomb)));
+        executor.block_on(yield_now()); // they start, and wait forever
+        // Someone awaits the middle task's handle, from outside the executor.
+        let noted = Arc::new(Noted::default());
+        let waker = Waker::from(Arc::clone(&noted));
+        let polled = Pin::new(&mut middle).poll(&mut Context::from_waker(&waker));
+        assert!(polled.is_pending());
+        drop(executor); // two destructors panic in here
+        assert_eq!(drops.count(), 3, "every task dropped");
+        assert!(
+            noted.0.load(Ordering::SeqCst),
+            "the middle handle's waiter woken"
+        );
+        let outcomes = [first, middle, last].map(coroutines::hand::block_on);
+        let expected = [
+            panicked("first"),
+            Err(JoinError::Cancelled),
+            panicked("last"),
+        ];
+        assert_eq!(outcomes, expected);
+    });
+}
+
+#[test]
+fn a_panic_that_no_handle_can_report_is_logged() {
+    let message = "the detached task's destructor panicked";
+    let recording = Recording::start();
+    within_10s(move || {
+        let executor = Executor::new();
+        drop(executor.spawn(waits_holding(Drops::default().guard(), Some(message))));
+        executor.block_on(yield_now()); // it starts, detached, and waits forever
+        drop(executor);
+    });
+    let timeline = recording.finish();
+    // Other tests of this file may log meanwhile: look for this one's line.
+    let logged = timeline.events().iter().any(|event| {
+        event.level == tracing::Level::ERROR && event.text.contains(message)
+    });
+    assert!(logged, "logged as an error: {:?}", timeline.texts());
+}
+
+#[test]
+fn block_on_inside_a_task_panics_instead_of_hanging() {
+    within_10s(|| {
+        let executor = Rc::new(Executor::new());
+        let same = Rc::clone(&executor);
+        let outcome = executor.block_on(async move {
+            let nested = spawn(async move { same.block_on(yield_now()) });
+            // The main future is queued behind the task; a nested `block_on`
+            // would take its wake, and it would never run again.
+            yield_now().await;
+            nested.await
+        });
+        let Err(JoinError::Panicked(message)) = outcome else {
+            panic!("expected a panic, got {outcome:?}");
+        };
+        assert!(message.contains("`block_on` cannot be nested"), "{message}");
+    });
+}
+
+#[test]
+fn block_on_inside_the_main_future_panics_before_polling_anything() {
+    within_10s(|| {
+        let polled = Cell::new(false);
+        let nested = panic::catch_unwind(AssertUnwindSafe(|| {
+            block_on(async { block_on(async { polled.set(true) }) });
+        }));
+        let message = tasks::panic_message(&*nested.expect_err("a nested block_on"));
+        assert!(message.contains("`block_on` cannot be nested"), "{message}");
+        assert!(!polled.get(), "the nested future was never polled");
+    });
+}
+
+#[test]
+fn run_inside_a_task_panics() {
+    within_10s(|| {
+        let executor = Rc::new(Executor::new());
+        let same = Rc::clone(&executor);
+        let handle = executor.spawn(async move { same.run() });
+        let outcome = executor.block_on(handle);
+        let Err(JoinError::Panicked(message)) = outcome else {
+            panic!("expected a panic, got {outcome:?}");
+        };
+        assert!(message.contains("`run` cannot be nested"), "{message}");
+    });
+}
+
+/// When dropped, spawns a task that holds the next link, `links` times over,
+/// and keeps the handles.
+struct SpawnsOnDrop {
+    links: usize,
+    handles: Rc<RefCell<Vec<JoinHandle<()>>>>,
+}
+
+impl Drop for SpawnsOnDrop {
+    fn drop(&mut self) {
+        if self.links == 0 {
+            return;
+        }
+        let next = SpawnsOnDrop {
+            links: self.links - 1,
+            handles: Rc::clone(&self.handles),
+        };
+        let handle = spawn(async move {
+            let _next = next;
+            pending::<()>().await;
+        });
+        self.handles.borrow_mut().push(handle);
+    }
+}
+
+#[test]
+fn a_destructor_may_spawn_while_the_executor_is_dropped() {
+    within_10s(|| {
+        let handles = Rc::new(RefCell::new(Vec::new()));
+        let chain = SpawnsOnDrop {
+            links: 3,
+            handles: Rc::clone(&handles),
+        };
+        let executor = Executor::new();
+        let first = executor.spawn(async move {
+            let _chain = chain;
+            pending::<()>().await;
+        });
+        executor.block_on(yield_now()); // it starts, and waits forever
+        drop(executor); // each task dropped spawns the next
+        let handles = handles.take();
+        assert_eq!(handles.len(), 3, "three spawned while dropping");
+        for handle in [first].into_iter().chain(handles) {
+            let outcome = coroutines::hand::block_on(handle);
+            assert_eq!(outcome, Err(JoinError::Cancelled));
+        }
+    });
+}
+
+/// When dropped, cleans up with a `block_on` of its own, and notes the result.
+struct BlocksOnDrop(Rc<Cell<Option<&'static str>>>);
+
+impl Drop for BlocksOnDrop {
+    fn drop(&mut self) {
+        self.0.set(Some(block_on(async { "cleaned up" })));
+    }
+}
+
+#[test]
+fn a_destructor_may_block_on_while_the_executor_is_dropped() {
+    within_10s(|| {
+        let cleaned = Rc::new(Cell::new(None));
+        let cleanup = BlocksOnDrop(Rc::clone(&cleaned));
+        let executor = Executor::new();
+        let handle = executor.spawn(async move {
+            let _cleanup = cleanup;
+            pending::<()>().await;
+        });
+        executor.block_on(yield_now()); // it starts, and waits forever
+        drop(executor); // current for `spawn`, but no loop is running
+        assert_eq!(cleaned.get(), Some("cleaned up"));
+        assert_eq!(
+            coroutines::hand::block_on(handle),
+            Err(JoinError::Cancelled)
+        );
+    });
 }

@@ -145,8 +145,11 @@ struct Inner {
 // ANCHOR_END: executor
 
 thread_local! {
-    /// The executor running on this thread, for the free function `spawn`.
+    /// The executor running on this thread (or being dropped on it), for the
+    /// free function `spawn`.
     static CURRENT: RefCell<Option<Rc<Inner>>> = const { RefCell::new(None) };
+    /// Whether a `block_on` or a `run` is under way on this thread.
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
 }
 
 impl Executor {
@@ -184,8 +187,13 @@ impl Executor {
     /// Runs the tasks and `future` until `future` is done, and returns its
     /// output. Tasks still running then stay with the executor: they run
     /// again at the next `block_on` or `run`, or are dropped with it.
+    ///
+    /// # Panics
+    ///
+    /// Inside a task or a future that an executor runs on this thread: there,
+    /// `.await` the future instead.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _current = Enter::new(&self.inner);
+        let _current = Enter::running(&self.inner, "block_on");
         let mut future = pin!(future);
         // The main future is queued like a task, under an id of its own, but
         // it lives here on the stack, not in the executor.
@@ -212,8 +220,12 @@ impl Executor {
 
     /// Runs until every task has ended. A task that never ends keeps it
     /// running, like asyncio's `run_forever`.
+    ///
+    /// # Panics
+    ///
+    /// Inside a task or a future that an executor runs on this thread.
     pub fn run(&self) {
-        let _current = Enter::new(&self.inner);
+        let _current = Enter::running(&self.inner, "run");
         while self.tasks() > 0 {
             match self.inner.queue.pop() {
                 Some(id) => self.inner.run_task(id),
@@ -266,7 +278,8 @@ impl Inner {
         if task.header.aborted.load(Ordering::Acquire) {
             debug!(task = id, "aborted: dropped instead of polled");
             // Dropping the job drops the future, which runs its destructors,
-            // and tells the handle `Cancelled`.
+            // and tells the handle `Cancelled` (or `Panicked`, if one of the
+            // destructors panics: the job catches that too).
             return;
         }
         debug!(task = id, "polling");
@@ -286,22 +299,33 @@ impl Default for Executor {
     }
 }
 
+// ANCHOR: drop
 impl Drop for Executor {
     /// The tasks still running are dropped, each telling its handle
-    /// `Cancelled`: none is leaked. Taken out of the map first, so that their
-    /// destructors may use the executor. (asyncio's `run` cancels them and
-    /// lets them handle it; Rust has no async drop, so they are just dropped.)
+    /// `Cancelled` (or `Panicked`, if a destructor panics): none is leaked.
+    /// (asyncio's `run` cancels them and lets them handle it; Rust has no
+    /// async drop, so they are just dropped.)
     fn drop(&mut self) {
-        let left = std::mem::take(&mut *self.inner.tasks.borrow_mut());
-        if !left.is_empty() {
+        // Current meanwhile, so that a destructor may `spawn`.
+        let _current = Enter::current(&self.inner);
+        // Taken out of the map first, so that their destructors may use the
+        // executor. What they spawn lands in the map again, and is dropped,
+        // unpolled, in the next round: until no task is left. (A destructor
+        // that spawns every time keeps this going for ever.)
+        loop {
+            let left = std::mem::take(&mut *self.inner.tasks.borrow_mut());
+            if left.is_empty() {
+                return;
+            }
             debug!(
                 tasks = left.len(),
-                "executor dropped: dropping its unfinished tasks"
+                "dropping the executor's unfinished tasks"
             );
+            drop(left);
         }
-        drop(left);
     }
 }
+// ANCHOR_END: drop
 
 impl fmt::Debug for Executor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -315,12 +339,38 @@ impl fmt::Debug for Executor {
 /// whichever was current before.
 struct Enter {
     previous: Option<Rc<Inner>>,
+    /// Whether this one marked the thread running, to unmark it at the end.
+    running: bool,
 }
 
 impl Enter {
-    fn new(inner: &Rc<Inner>) -> Enter {
+    /// For `block_on` and `run`, the loops that poll tasks: one at a time on
+    /// a thread. A loop inside a task of another would take that executor's
+    /// wakes and lose them (on the same executor) or stall its tasks until it
+    /// returned (on another), so it is refused before it starts, as tokio
+    /// refuses to start a runtime within a runtime.
+    fn running(inner: &Rc<Inner>, what: &str) -> Enter {
+        if RUNNING.get() {
+            panic!(
+                "`{what}` cannot be nested: an executor is already running on \
+                 this thread; inside a task, `.await` the future instead"
+            );
+        }
+        RUNNING.set(true);
+        let mut enter = Enter::current(inner);
+        enter.running = true;
+        enter
+    }
+
+    /// Only makes `inner` current, for `spawn`: for an executor being
+    /// dropped, which runs no loop. (tokio's `Runtime::drop` sets its
+    /// context the same way.)
+    fn current(inner: &Rc<Inner>) -> Enter {
         let previous = CURRENT.with(|current| current.replace(Some(Rc::clone(inner))));
-        Enter { previous }
+        Enter {
+            previous,
+            running: false,
+        }
     }
 }
 
@@ -328,6 +378,9 @@ impl Drop for Enter {
     fn drop(&mut self) {
         let previous = self.previous.take();
         CURRENT.with(|current| current.replace(previous));
+        if self.running {
+            RUNNING.set(false);
+        }
     }
 }
 
@@ -339,8 +392,8 @@ impl Drop for Enter {
 /// # Panics
 ///
 /// Outside a future that an executor runs (through [`block_on`],
-/// [`Executor::block_on`] or [`Executor::run`]); `tokio::spawn` panics there
-/// too.
+/// [`Executor::block_on`] or [`Executor::run`]) or a destructor that its drop
+/// runs; `tokio::spawn` panics there too.
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
@@ -355,6 +408,10 @@ where
 
 /// Runs `future` to completion on a new executor, with the tasks it spawns,
 /// like `asyncio.run`. Tasks still running when `future` is done are dropped.
+///
+/// # Panics
+///
+/// Inside a task, like [`Executor::block_on`]; `asyncio.run` refuses too.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     Executor::new().block_on(future)
 }

@@ -8,6 +8,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
+use tracing::error;
+
 use super::executor::Header;
 
 // ANCHOR: join_error
@@ -96,13 +98,15 @@ pub(crate) fn new<F: Future>(
     let job = Job {
         future: Some(Box::pin(future)),
         shared: Arc::clone(&shared),
+        id: header.id(),
     };
     (job, JoinHandle { shared, header })
 }
 
 // ANCHOR: job
 /// What the executor polls for a task: the spawned future, with its panics
-/// caught and its output handed to the join handle.
+/// caught (in `poll` and in its destructors) and its output handed to the
+/// join handle.
 ///
 /// Shortcut: the future gets a box of its own inside the task's box. tokio
 /// allocates a task once, with its header, future and output side by side.
@@ -110,6 +114,8 @@ pub(crate) struct Job<F: Future> {
     /// `None` once the future is done or dropped.
     future: Option<Pin<Box<F>>>,
     shared: Arc<Shared<F::Output>>,
+    /// The task's number, for the log when no handle is left to tell.
+    id: u64,
 }
 
 impl<F: Future> Future for Job<F> {
@@ -119,33 +125,77 @@ impl<F: Future> Future for Job<F> {
         let Some(future) = self.future.as_mut() else {
             return Poll::Ready(());
         };
-        // `catch_unwind` stops a panic here instead of letting it unwind
-        // through the executor, which would end every task. It asks for a
-        // closure that is `UnwindSafe`: a promise that no one will see what
-        // the panic left half-changed. A `&mut` to the future is not that by
-        // default. `AssertUnwindSafe` makes the promise, and we keep it: a
-        // future that panicked is dropped below and never polled again.
-        let polled = panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)));
-        let result = match polled {
+        let result = match catch_panic(|| future.as_mut().poll(cx)) {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(output)) => Ok(output),
-            Err(payload) => Err(JoinError::Panicked(crate::panic_message(&*payload))),
+            Err(panicked) => Err(panicked),
         };
-        self.future = None;
-        self.shared.finish(result);
+        // Done: the future is dropped now, and its destructors may panic too.
+        // Then the output is lost and the handle hears of the panic, as in
+        // tokio, whose `Core::poll` drops a finished future inside the
+        // `catch_unwind` of `poll_future`. A panic in `poll` came first: it
+        // is the one the handle hears of.
+        let result = match self.drop_future() {
+            Err(panicked) if result.is_ok() => Err(panicked),
+            _ => result,
+        };
+        self.finish(result);
         Poll::Ready(())
+    }
+}
+
+impl<F: Future> Job<F> {
+    /// Drops the future, if it is still here, with a panic in its destructors
+    /// caught as one in `poll` is. Only the box moves: the future is dropped
+    /// where it was pinned.
+    fn drop_future(&mut self) -> Result<(), JoinError> {
+        let future = self.future.take();
+        catch_panic(|| drop(future))
+    }
+
+    /// Hands the outcome to the handle. A panic that no handle will hear of
+    /// (it was dropped: the task is detached) is logged instead, so that it
+    /// does not pass unseen. (The handle may be dropped on another thread at
+    /// this very moment: then the panic goes unlogged, a log line's limit.)
+    fn finish(&self, result: Result<F::Output, JoinError>) {
+        if let Err(JoinError::Panicked(message)) = &result {
+            if Arc::strong_count(&self.shared) == 1 {
+                error!(task = self.id, "a detached task panicked: {message}");
+            }
+        }
+        self.shared.finish(result);
     }
 }
 
 impl<F: Future> Drop for Job<F> {
     /// Dropped before it finished: aborted, or its executor ended. The future
     /// goes first, so that its destructors have run by the time the joiner
-    /// hears `Cancelled`. (A finished job has nothing left to drop, and its
-    /// outcome is already set: `finish` keeps the first.)
+    /// hears `Cancelled`; or `Panicked`, if one of them panics, as tokio's
+    /// `cancel_task` reports it. Caught here, such a panic cannot unwind
+    /// through the executor, and cannot become a second panic while the
+    /// executor drops its tasks, which would abort the process. (A finished
+    /// job has nothing left to drop, and its outcome is already set: `finish`
+    /// keeps the first.)
     fn drop(&mut self) {
-        drop(self.future.take());
-        self.shared.finish(Err(JoinError::Cancelled));
+        let error = match self.drop_future() {
+            Ok(()) => JoinError::Cancelled,
+            Err(panicked) => panicked,
+        };
+        self.finish(Err(error));
     }
+}
+
+/// Runs `work`, and turns a panic in it into [`JoinError::Panicked`].
+///
+/// `catch_unwind` stops a panic here instead of letting it unwind through the
+/// executor, which would end every task. It asks for a closure that is
+/// `UnwindSafe`: a promise that no one will see what the panic left
+/// half-changed. A `&mut` to the future is not that by default.
+/// `AssertUnwindSafe` makes the promise, and the job keeps it: a future that
+/// panicked is dropped and never polled again.
+fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, JoinError> {
+    panic::catch_unwind(AssertUnwindSafe(work))
+        .map_err(|payload| JoinError::Panicked(crate::panic_message(&*payload)))
 }
 // ANCHOR_END: job
 
