@@ -153,3 +153,29 @@ fn the_environment_variable_turns_debug_mode_on() {
         );
     }
 }
+
+#[test]
+fn debug_mode_names_the_tasks_a_closing_loop_drops() {
+    let recording = Recording::start();
+    let event_loop = EventLoop::builder()
+        .virtual_time()
+        .debug(true)
+        .build()
+        .unwrap();
+    event_loop.create_task_named("forgotten", async {
+        sleep(Duration::from_secs(3600)).await
+    });
+    event_loop.run_until_complete(async { sleep(Duration::from_secs(1)).await });
+    event_loop.close();
+    let warnings: Vec<String> = recording
+        .finish()
+        .events()
+        .iter()
+        .filter(|event| event.level == tracing::Level::WARN)
+        .map(|event| event.text.clone())
+        .collect();
+    assert_eq!(
+        warnings,
+        ["task forgotten destroyed while pending (waiting on a timer, 1.000 s old)"]
+    );
+}

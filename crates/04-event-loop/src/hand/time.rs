@@ -12,13 +12,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use super::callback::CallbackKey;
 use super::current;
-use super::executor::{Core, Wait};
+use super::executor::Wait;
+use super::remote::Remote;
 
 // ANCHOR: clock
 /// The loop's clock: the real one, or a virtual one that stands still until
@@ -201,9 +202,12 @@ impl Timers {
 #[must_use = "a sleep does nothing unless it is awaited"]
 pub struct Sleep {
     deadline: Instant,
-    /// The loop and the timer's number, once registered: with the deadline,
-    /// its key in the heap.
-    timer: Option<(Rc<Core>, u64)>,
+    /// The loop it is registered with and the timer's number: with the
+    /// deadline, its key in the heap. The loop is named by its `Remote`, the
+    /// `Send` part, so that a future that sleeps can be `Send` (and started
+    /// from another thread by `RemoteHandle::spawn`); the loop itself is
+    /// found through the thread it runs on.
+    timer: Option<(Arc<Remote>, u64)>,
     /// Set at the first poll, so that an expired sleep yields only once.
     polled: bool,
 }
@@ -247,36 +251,39 @@ impl Sleep {
     /// (tokio's `Sleep::reset`). A registered timer moves with its waker, so
     /// the task waiting on it is woken at the new deadline.
     pub fn reset(&mut self, deadline: Instant) {
-        let old = self.deadline;
-        self.deadline = deadline;
-        let Some((core, seq)) = &mut self.timer else {
+        let old = std::mem::replace(&mut self.deadline, deadline);
+        let Some((remote, seq)) = self.timer.take() else {
             return;
         };
-        let mut timers = core.timers.borrow_mut();
-        let old = timers.key(old, *seq);
-        match timers.reset(old, deadline) {
-            Some((_, new_seq)) => *seq = new_seq,
-            None => {
-                // It had fired: it registers again at the next poll.
-                drop(timers);
-                self.timer = None;
-            }
+        let moved = current::with(|core| {
+            let core = core.filter(|core| Arc::ptr_eq(&core.remote, &remote))?;
+            let mut timers = core.timers.borrow_mut();
+            let old = timers.key(old, seq);
+            timers.reset(old, deadline)
+        });
+        // Moved with its waker; or it had fired (or its loop is not here):
+        // then it registers again at the next poll.
+        if let Some((_, seq)) = moved {
+            self.timer = Some((remote, seq));
         }
     }
 
+    /// Takes the timer out of its loop's heap, if it is still there and the
+    /// loop runs on this thread. (A sleep dropped on another thread leaves
+    /// its timer to fire for nothing.)
     fn unregister(&mut self) {
-        if let Some((core, seq)) = self.timer.take() {
-            // `try_borrow_mut`: at close the heap is emptied first, and then
-            // there is nothing left to remove.
-            let removed = match core.timers.try_borrow_mut() {
-                Ok(mut timers) => {
-                    let key = timers.key(self.deadline, seq);
-                    timers.remove(&key)
-                }
-                Err(_) => None,
-            };
-            drop(removed); // a waker, dropped after the borrow
-        }
+        let Some((remote, seq)) = self.timer.take() else {
+            return;
+        };
+        let removed = current::with(|core| {
+            let core = core.filter(|core| Arc::ptr_eq(&core.remote, &remote))?;
+            // `try_borrow_mut`: at close the heap is emptied first, and
+            // then there is nothing left to remove.
+            let mut timers = core.timers.try_borrow_mut().ok()?;
+            let key = timers.key(self.deadline, seq);
+            timers.remove(&key)
+        });
+        drop(removed); // a waker, dropped after every borrow
     }
 }
 
@@ -285,10 +292,7 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        let core = match &this.timer {
-            Some((core, _)) => Rc::clone(core),
-            None => current::current("`sleep` awaited"),
-        };
+        let core = current::current("`sleep` awaited");
         let first_poll = !std::mem::replace(&mut this.polled, true);
         if core.now() >= this.deadline {
             if first_poll {
@@ -301,17 +305,19 @@ impl Future for Sleep {
         }
         core.note_wait(Wait::TIMER);
         let mut timers = core.timers.borrow_mut();
-        if let Some((_, seq)) = &this.timer {
-            let key = timers.key(this.deadline, *seq);
-            if let Ok(old) = timers.set_waker(key, cx.waker()) {
-                drop(timers);
-                drop(old);
-                return Poll::Pending;
+        if let Some((remote, seq)) = &this.timer {
+            if Arc::ptr_eq(remote, &core.remote) {
+                let key = timers.key(this.deadline, *seq);
+                if let Ok(old) = timers.set_waker(key, cx.waker()) {
+                    drop(timers);
+                    drop(old);
+                    return Poll::Pending;
+                }
             }
         }
         let (_, seq) = timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
         drop(timers);
-        this.timer = Some((core, seq));
+        this.timer = Some((Arc::clone(&core.remote), seq));
         Poll::Pending
     }
 }
