@@ -5,8 +5,11 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::executor::Core;
+use super::remote::{Incoming, Remote};
+use super::task::TaskId;
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
@@ -76,3 +79,19 @@ pub(crate) fn with<R>(work: impl FnOnce(Option<&Core>) -> R) -> R {
         Err(_) => (work.take().expect("not called yet"))(None),
     }
 }
+
+// ANCHOR: schedule
+/// Puts a woken task on its loop's ready queue: directly when the wake comes
+/// from the loop's own thread (no lock), through [`Remote`] otherwise, which
+/// interrupts the poller. A loop that has closed refuses the wake: there is
+/// no task left to run.
+pub(crate) fn schedule(remote: &Arc<Remote>, slot: usize, id: TaskId) {
+    let queued = with(|core| {
+        core.filter(|core| Arc::ptr_eq(&core.remote, remote))
+            .is_some_and(|core| core.push_woken(slot, id))
+    });
+    if !queued {
+        let _refused_when_closed = remote.push(Incoming::Wake { slot, id });
+    }
+}
+// ANCHOR_END: schedule

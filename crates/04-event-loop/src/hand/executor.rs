@@ -28,7 +28,7 @@ use tracing::{debug, warn};
 use super::callback::{CallbackKey, Callbacks};
 use super::contain;
 use super::current::{self, Enter};
-use super::introspect::{TaskInfo, TaskState};
+use super::introspect::{TaskInfo, TaskState, Wait};
 use super::reactor::Reactor;
 use super::remote::{Incoming, Remote};
 use super::slab::Slab;
@@ -55,25 +55,6 @@ enum Ready {
     Callback(CallbackKey),
 }
 // ANCHOR_END: ready
-
-/// What a task waits on, as far as the loop can tell: noted by a `Sleep` or
-/// a socket when it returns `Pending` for the task being polled.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Wait {
-    timer: bool,
-    socket: bool,
-}
-
-impl Wait {
-    pub(crate) const TIMER: Wait = Wait {
-        timer: true,
-        socket: false,
-    };
-    pub(crate) const SOCKET: Wait = Wait {
-        timer: false,
-        socket: true,
-    };
-}
 
 /// A live task, as the loop's task table holds it.
 struct TaskEntry {
@@ -114,24 +95,6 @@ pub(crate) struct Core {
 }
 // ANCHOR_END: core
 
-// ANCHOR: schedule
-/// Puts a woken task on its loop's ready queue: directly when the wake comes
-/// from the loop's own thread (no lock), through [`Remote`] otherwise, which
-/// interrupts the poller. A loop that has closed refuses the wake: there is
-/// no task left to run.
-pub(crate) fn schedule(remote: &Arc<Remote>, slot: usize, id: TaskId) {
-    let queued = current::with(|core| {
-        let core = core.filter(|core| Arc::ptr_eq(&core.remote, remote))?;
-        let mut ready = core.ready.try_borrow_mut().ok()?;
-        ready.push_back(Ready::Task { slot, id });
-        Some(())
-    });
-    if queued.is_none() {
-        let _refused_when_closed = remote.push(Incoming::Wake { slot, id });
-    }
-}
-// ANCHOR_END: schedule
-
 impl Core {
     pub(crate) fn new(
         virtual_time: bool,
@@ -160,6 +123,18 @@ impl Core {
 
     pub(crate) fn now(&self) -> Instant {
         self.clock.now()
+    }
+
+    /// Queues a task woken on the loop's own thread: no lock. `false` if the
+    /// queue is busy (never, in practice: it is borrowed only for a moment).
+    pub(crate) fn push_woken(&self, slot: usize, id: TaskId) -> bool {
+        match self.ready.try_borrow_mut() {
+            Ok(mut ready) => {
+                ready.push_back(Ready::Task { slot, id });
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     pub(crate) fn tasks(&self) -> usize {

@@ -68,3 +68,23 @@ pub fn task_table(tasks: &[TaskInfo]) -> String {
     }
     table
 }
+
+/// What a task waits on, as far as the loop can tell: noted by a `Sleep` or
+/// a socket when it returns `Pending` for the task being polled. The loop
+/// turns it into a [`TaskState`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Wait {
+    pub(crate) timer: bool,
+    pub(crate) socket: bool,
+}
+
+impl Wait {
+    pub(crate) const TIMER: Wait = Wait {
+        timer: true,
+        socket: false,
+    };
+    pub(crate) const SOCKET: Wait = Wait {
+        timer: false,
+        socket: true,
+    };
+}

@@ -16,7 +16,8 @@ use std::task::{Context, Poll};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::current;
-use super::executor::{Core, Wait};
+use super::executor::Core;
+use super::introspect::Wait;
 use super::reactor::{AsSocket, Direction, Source};
 
 // ANCHOR: registered

@@ -60,7 +60,7 @@ impl Wake for Header {
     fn wake_by_ref(self: &Arc<Self>) {
         // Queued once, however often it is woken before it runs.
         if !self.queued.swap(true, Ordering::AcqRel) {
-            super::executor::schedule(&self.remote, self.slot, self.id);
+            super::current::schedule(&self.remote, self.slot, self.id);
         }
     }
 }

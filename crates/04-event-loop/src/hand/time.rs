@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use super::callback::CallbackKey;
 use super::current;
-use super::executor::Wait;
+use super::introspect::Wait;
 use super::remote::Remote;
 
 // ANCHOR: clock
