@@ -36,6 +36,7 @@ fn virtual_loop() -> EventLoop {
 /// How many times the other thread adds to the counter.
 const INCREMENTS: usize = 2_000_000;
 
+// ANCHOR: shares_its_address
 /// A future that gives its own address to another thread, as an intrusive
 /// waiter (tokio's `Notify`, chapter 8's queues) gives its address to the
 /// list it waits in. The thread adds to a counter inside the future, through
@@ -105,6 +106,8 @@ impl Drop for SharesItsAddress {
         }
     }
 }
+
+// ANCHOR_END: shares_its_address
 
 #[test]
 fn a_task_future_never_moves_while_a_joiner_polls_its_handle() {

@@ -11,6 +11,7 @@ use tracing::error;
 /// A panic's value, as `catch_unwind` gives it.
 pub(crate) type Payload = Box<dyn Any + Send>;
 
+// ANCHOR: catch
 /// Runs `work`, catching its panic.
 ///
 /// `AssertUnwindSafe` is a promise that nobody sees what a panic left
@@ -29,6 +30,7 @@ pub(crate) fn drop_logged<T>(what: impl FnOnce() -> String, value: T) {
         log(&what(), "panicked while being dropped", payload);
     }
 }
+// ANCHOR_END: catch
 
 /// Logs a contained panic, then drops its payload (whose own `Drop` could
 /// panic too: that is caught and ignored).

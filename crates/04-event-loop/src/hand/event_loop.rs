@@ -122,6 +122,7 @@ impl Default for Builder {
 pub struct EventLoop {
     handle: Handle,
 }
+// ANCHOR_END: event_loop
 
 /// What `close` (or `shutdown`) found still pending and dropped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -196,6 +197,7 @@ impl EventLoop {
         self.core.run::<()>(None);
     }
 
+    // ANCHOR: close
     /// Drops every task still pending (running its destructors), every
     /// callback and every timer, and ends the loop; from then on the loop
     /// refuses new work: a task spawned through a [`Handle`] kept past
@@ -240,6 +242,7 @@ impl EventLoop {
             timers,
         }
     }
+    // ANCHOR_END: close
 }
 
 impl Default for EventLoop {
@@ -264,7 +267,6 @@ impl Drop for EventLoop {
         self.core.close();
     }
 }
-// ANCHOR_END: event_loop
 
 // ANCHOR: handle
 /// The loop's API for the code it runs: asyncio's `get_running_loop()` gives
@@ -340,6 +342,7 @@ impl Handle {
         let key = self.core.call_at(when, Box::new(callback));
         self.callback(key)
     }
+    // ANCHOR_END: handle
 
     fn callback(&self, key: Option<super::callback::CallbackKey>) -> Callback {
         Callback {
@@ -436,7 +439,6 @@ impl Handle {
         self.core.reactor.stats()
     }
 }
-// ANCHOR_END: handle
 
 // ANCHOR: free_functions
 /// Starts `future` as a task on the loop running on this thread.
