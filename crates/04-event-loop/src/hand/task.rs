@@ -176,11 +176,7 @@ impl<F: Future> TaskCell<F> {
     }
 
     fn error(&self, repr: Repr) -> JoinError {
-        JoinError {
-            id: self.header.id,
-            name: self.name.as_deref().map(String::from),
-            repr,
-        }
+        JoinError::new(self.header.id, self.name.as_deref(), repr)
     }
 }
 
@@ -373,6 +369,12 @@ impl AbortHandle {
 /// the task can carry the panic on ([`JoinError::into_panic`] and
 /// `std::panic::resume_unwind`), as with tokio's.
 pub struct JoinError {
+    /// Boxed: errors are rare, and every task keeps room for its outcome,
+    /// so a small error keeps every task small.
+    inner: Box<Inner>,
+}
+
+struct Inner {
     id: TaskId,
     name: Option<String>,
     repr: Repr,
@@ -393,38 +395,44 @@ impl Repr {
 }
 
 impl JoinError {
-    pub(crate) fn cancelled(id: TaskId, name: Option<&str>) -> JoinError {
+    fn new(id: TaskId, name: Option<&str>, repr: Repr) -> JoinError {
         JoinError {
-            id,
-            name: name.map(String::from),
-            repr: Repr::Cancelled,
+            inner: Box::new(Inner {
+                id,
+                name: name.map(String::from),
+                repr,
+            }),
         }
+    }
+
+    pub(crate) fn cancelled(id: TaskId, name: Option<&str>) -> JoinError {
+        JoinError::new(id, name, Repr::Cancelled)
     }
 
     /// Whether the task was cancelled: aborted, or dropped when its loop
     /// closed.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.repr, Repr::Cancelled)
+        matches!(self.inner.repr, Repr::Cancelled)
     }
 
     /// Whether the task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.repr, Repr::Panicked(_))
+        matches!(self.inner.repr, Repr::Panicked(_))
     }
 
     /// The id of the task.
     pub fn id(&self) -> TaskId {
-        self.id
+        self.inner.id
     }
 
     /// The task's name: the spawner's, or `Task-N`.
     pub fn name(&self) -> String {
-        task_name(self.name.as_deref(), self.id)
+        task_name(self.inner.name.as_deref(), self.inner.id)
     }
 
     /// The panic's message, if the task panicked with one.
     pub fn panic_message(&self) -> Option<String> {
-        match &self.repr {
+        match &self.inner.repr {
             Repr::Cancelled => None,
             Repr::Panicked(payload) => {
                 let payload = payload
@@ -449,11 +457,12 @@ impl JoinError {
 
     /// The panic's value, or the error back if the task was cancelled.
     pub fn try_into_panic(self) -> Result<Payload, JoinError> {
-        match self.repr {
+        let Inner { id, name, repr } = *self.inner;
+        match repr {
             Repr::Panicked(payload) => Ok(payload
                 .into_inner()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())),
-            Repr::Cancelled => Err(self),
+            Repr::Cancelled => Err(JoinError::cancelled(id, name.as_deref())),
         }
     }
 }
@@ -475,7 +484,9 @@ impl fmt::Debug for JoinError {
         } else {
             "JoinError::Cancelled"
         });
-        debug.field("id", &self.id.0).field("name", &self.name());
+        debug
+            .field("id", &self.inner.id.0)
+            .field("name", &self.name());
         if let Some(message) = self.panic_message() {
             debug.field("message", &message);
         }
