@@ -1,6 +1,9 @@
 //! TCP on the hand-rolled reactor, over loopback: echo round trips, many
-//! clients at once, end of file, refused connections, and registrations kept
-//! for a socket's life (no re-arming per round trip).
+//! clients at once, end of file, refused
+//! connections, and registrations kept for a socket's life (no re-arming per
+//! round trip). The tests that matter most run twice, `NAME::edge` and
+//! `NAME::oneshot`: once with edge-triggered registrations, once with the
+//! one-shot ones of the fallback.
 
 mod support;
 
@@ -12,6 +15,48 @@ use event_loop::hand::{EventLoop, TcpListener, TcpStream, handle, spawn};
 use support::finishes_within;
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// The two ways the reactor can register sockets.
+#[derive(Debug, Clone, Copy)]
+enum Polling {
+    /// The default: edge-triggered where the system has it (Linux, macOS,
+    /// the BSDs), one-shot elsewhere.
+    Edge,
+    /// One-shot everywhere, as the fallback does.
+    Oneshot,
+}
+
+fn new_loop(polling: Polling) -> EventLoop {
+    let builder = EventLoop::builder();
+    let builder = match polling {
+        Polling::Edge => builder,
+        Polling::Oneshot => builder.oneshot_polling(),
+    };
+    builder.build().expect("the system's poller")
+}
+
+/// Defines a module `NAME` holding two tests, `NAME::edge` and
+/// `NAME::oneshot`, which run the body with each kind of [`Polling`].
+macro_rules! in_both_modes {
+    ($(#[doc = $doc:literal])* fn $name:ident($polling:ident) $body:block) => {
+        $(#[doc = $doc])*
+        mod $name {
+            use super::*;
+
+            fn run($polling: Polling) $body
+
+            #[test]
+            fn edge() {
+                run(Polling::Edge)
+            }
+
+            #[test]
+            fn oneshot() {
+                run(Polling::Oneshot)
+            }
+        }
+    };
+}
 
 /// Echoes every connection until the peer closes it.
 async fn serve(listener: TcpListener) {
@@ -39,53 +84,55 @@ fn bind() -> (TcpListener, SocketAddr) {
     (listener, addr)
 }
 
-#[test]
-fn an_echo_round_trip_returns_the_same_bytes() {
-    let echoed = finishes_within(LIMIT, || {
-        EventLoop::new().run_until_complete(async {
-            let (listener, addr) = bind();
-            spawn(serve(listener));
-            let stream = TcpStream::connect(addr).await?;
-            stream.write_all(b"hello, loop").await?;
-            let mut buf = [0; 11];
-            stream.read_exact(&mut buf).await?;
-            io::Result::Ok(buf)
-        })
-    });
-    assert_eq!(echoed.expect("no hang").unwrap(), *b"hello, loop");
+in_both_modes! {
+    fn an_echo_round_trip_returns_the_same_bytes(polling) {
+        let echoed = finishes_within(LIMIT, move || {
+            new_loop(polling).run_until_complete(async {
+                let (listener, addr) = bind();
+                spawn(serve(listener));
+                let stream = TcpStream::connect(addr).await?;
+                stream.write_all(b"hello, loop").await?;
+                let mut buf = [0; 11];
+                stream.read_exact(&mut buf).await?;
+                io::Result::Ok(buf)
+            })
+        });
+        assert_eq!(echoed.expect("no hang").unwrap(), *b"hello, loop");
+    }
 }
 
-#[test]
-fn a_hundred_clients_at_once_each_get_their_own_bytes_back() {
-    let totals = finishes_within(LIMIT, || {
-        EventLoop::new().run_until_complete(async {
-            let (listener, addr) = bind();
-            spawn(serve(listener));
-            let clients: Vec<_> = (0..100u8)
-                .map(|id| {
-                    spawn(async move {
-                        let stream = TcpStream::connect(addr).await?;
-                        let mut sum = 0u64;
-                        for round in 0..10u8 {
-                            let message = [id, round, id ^ round, 64];
-                            stream.write_all(&message).await?;
-                            let mut back = [0; 4];
-                            stream.read_exact(&mut back).await?;
-                            assert_eq!(back, message);
-                            sum += 1;
-                        }
-                        io::Result::Ok(sum)
+in_both_modes! {
+    fn a_hundred_clients_at_once_each_get_their_own_bytes_back(polling) {
+        let totals = finishes_within(LIMIT, move || {
+            new_loop(polling).run_until_complete(async {
+                let (listener, addr) = bind();
+                spawn(serve(listener));
+                let clients: Vec<_> = (0..100u8)
+                    .map(|id| {
+                        spawn(async move {
+                            let stream = TcpStream::connect(addr).await?;
+                            let mut sum = 0u64;
+                            for round in 0..10u8 {
+                                let message = [id, round, id ^ round, 64];
+                                stream.write_all(&message).await?;
+                                let mut back = [0; 4];
+                                stream.read_exact(&mut back).await?;
+                                assert_eq!(back, message);
+                                sum += 1;
+                            }
+                            io::Result::Ok(sum)
+                        })
                     })
-                })
-                .collect();
-            let mut total = 0;
-            for client in clients {
-                total += client.await.expect("no panic")?;
-            }
-            io::Result::Ok(total)
-        })
-    });
-    assert_eq!(totals.expect("no hang").unwrap(), 1000);
+                    .collect();
+                let mut total = 0;
+                for client in clients {
+                    total += client.await.expect("no panic")?;
+                }
+                io::Result::Ok(total)
+            })
+        });
+        assert_eq!(totals.expect("no hang").unwrap(), 1000);
+    }
 }
 
 #[test]

@@ -32,6 +32,7 @@ pub struct Builder {
     debug: bool,
     slow_poll: Duration,
     virtual_time: bool,
+    oneshot_polling: bool,
 }
 
 impl Builder {
@@ -56,10 +57,23 @@ impl Builder {
         self
     }
 
+    /// Registers sockets one-shot, as the fallback does where the system
+    /// lacks edge-triggered polling: for tests, and for seeing the
+    /// difference (in [`Handle::reactor_stats`]).
+    pub fn oneshot_polling(mut self) -> Builder {
+        self.oneshot_polling = true;
+        self
+    }
+
     /// Makes the loop. It fails only if the system's poller cannot be made
     /// (out of file descriptors, say).
     pub fn build(self) -> io::Result<EventLoop> {
-        let core = Core::new(self.virtual_time, self.debug, self.slow_poll)?;
+        let core = Core::new(
+            self.virtual_time,
+            self.debug,
+            self.slow_poll,
+            self.oneshot_polling,
+        )?;
         Ok(EventLoop {
             handle: Handle {
                 core: Rc::new(core),
@@ -76,6 +90,7 @@ impl Default for Builder {
             debug,
             slow_poll: SLOW_POLL,
             virtual_time: false,
+            oneshot_polling: false,
         }
     }
 }

@@ -243,6 +243,7 @@ impl Core {
         virtual_time: bool,
         debug: bool,
         slow_poll: Duration,
+        oneshot_polling: bool,
     ) -> io::Result<Core> {
         let poller = Arc::new(Poller::new()?);
         let clock = Clock::new(virtual_time);
@@ -262,7 +263,7 @@ impl Core {
             soon: RefCell::new(BTreeMap::new()),
             next_callback: Cell::new(1),
             timers: RefCell::new(Timers::new(clock.start())),
-            reactor: Reactor::new(poller),
+            reactor: Reactor::new(poller, oneshot_polling),
             clock,
             debug: Cell::new(debug),
             slow_poll: Cell::new(slow_poll),

@@ -19,6 +19,8 @@ use std::time::Duration;
 use polling::{Event, Events, PollMode, Poller};
 use tracing::trace;
 
+use super::slab::Slab;
+
 // ANCHOR: source
 /// Which way a task waits on a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +65,7 @@ pub(crate) struct Reactor {
     poller: Arc<Poller>,
     mode: PollMode,
     /// The registered sockets by key; a freed key is reused.
-    sources: RefCell<Vec<Option<std::rc::Rc<Source>>>>,
-    free: RefCell<Vec<usize>>,
+    sources: RefCell<Slab<std::rc::Rc<Source>>>,
     events: RefCell<Events>,
     /// Wakers of the sockets that became ready, kept between waits.
     woken: RefCell<Vec<Waker>>,
@@ -72,8 +73,10 @@ pub(crate) struct Reactor {
 }
 
 impl Reactor {
-    pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
-        let mode = if poller.supports_edge() {
+    /// A reactor on `poller`: edge-triggered where the system supports it,
+    /// unless `oneshot` asks for the fallback.
+    pub(crate) fn new(poller: Arc<Poller>, oneshot: bool) -> Reactor {
+        let mode = if poller.supports_edge() && !oneshot {
             PollMode::Edge
         } else {
             PollMode::Oneshot
@@ -81,8 +84,7 @@ impl Reactor {
         Reactor {
             poller,
             mode,
-            sources: RefCell::new(Vec::new()),
-            free: RefCell::new(Vec::new()),
+            sources: RefCell::new(Slab::new()),
             events: RefCell::new(Events::new()),
             woken: RefCell::new(Vec::new()),
             stats: Cell::new(ReactorStats::default()),
@@ -101,7 +103,7 @@ impl Reactor {
 
     /// Sockets registered now.
     pub(crate) fn sources(&self) -> usize {
-        self.sources.borrow().iter().flatten().count()
+        self.sources.borrow().len()
     }
 
     // ANCHOR: register
@@ -112,11 +114,7 @@ impl Reactor {
         &self,
         socket: &impl AsSocket,
     ) -> io::Result<std::rc::Rc<Source>> {
-        let key = self.free.borrow_mut().pop().unwrap_or_else(|| {
-            let mut sources = self.sources.borrow_mut();
-            sources.push(None);
-            sources.len() - 1
-        });
+        let key = self.sources.borrow().vacant();
         let source = std::rc::Rc::new(Source {
             key,
             // A new socket may be ready already: try it before waiting.
@@ -125,13 +123,13 @@ impl Reactor {
             reader: Cell::new(None),
             writer: Cell::new(None),
         });
-        let added = socket.add_to(&self.poller, Event::all(key), self.mode);
-        if let Err(error) = added {
-            self.free.borrow_mut().push(key);
-            return Err(error);
-        }
+        socket.add_to(&self.poller, Event::all(key), self.mode)?;
         self.count(|stats| stats.registrations += 1);
-        self.sources.borrow_mut()[key] = Some(std::rc::Rc::clone(&source));
+        let inserted = self
+            .sources
+            .borrow_mut()
+            .insert(std::rc::Rc::clone(&source));
+        debug_assert_eq!(inserted, key, "the place `vacant` named");
         Ok(source)
     }
 
@@ -139,8 +137,8 @@ impl Reactor {
     /// about to be closed, and closing it removes it anyway.
     pub(crate) fn deregister(&self, socket: &impl AsSocket, source: &Source) {
         let _ = socket.delete_from(&self.poller);
-        self.sources.borrow_mut()[source.key] = None;
-        self.free.borrow_mut().push(source.key);
+        let removed = self.sources.borrow_mut().remove(source.key);
+        drop(removed);
     }
     // ANCHOR_END: register
 
@@ -204,7 +202,7 @@ impl Reactor {
         let sources = self.sources.borrow();
         let mut woken = self.woken.take();
         for event in events.iter() {
-            let Some(Some(source)) = sources.get(event.key) else {
+            let Some(source) = sources.get(event.key) else {
                 continue;
             };
             trace!(key = event.key, event.readable, event.writable, "I/O event");
