@@ -1,5 +1,5 @@
 //! TCP on the hand-rolled reactor, over loopback: echo round trips, many
-//! clients at once, end of file, refused
+//! clients at once, several tasks waiting on one socket, end of file, refused
 //! connections, and registrations kept for a socket's life (no re-arming per
 //! round trip). The tests that matter most run twice, `NAME::edge` and
 //! `NAME::oneshot`: once with edge-triggered registrations, once with the
@@ -9,9 +9,10 @@ mod support;
 
 use std::io;
 use std::net::{Shutdown, SocketAddr};
+use std::rc::Rc;
 use std::time::Duration;
 
-use event_loop::hand::{EventLoop, TcpListener, TcpStream, handle, spawn};
+use event_loop::hand::{EventLoop, TcpListener, TcpStream, handle, spawn, yield_now};
 use support::finishes_within;
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -132,6 +133,83 @@ in_both_modes! {
             })
         });
         assert_eq!(totals.expect("no hang").unwrap(), 1000);
+    }
+}
+
+/// A connected pair on loopback: the client's end and the server's.
+async fn connected_pair() -> io::Result<(TcpStream, TcpStream)> {
+    let (listener, addr) = bind();
+    let client = TcpStream::connect(addr).await?;
+    let (server, _) = listener.accept().await?;
+    Ok((client, server))
+}
+
+in_both_modes! {
+    fn two_tasks_reading_one_stream_both_complete(polling) {
+        let bytes = finishes_within(LIMIT, move || {
+            new_loop(polling).run_until_complete(async {
+                let (client, server) = connected_pair().await?;
+                let client = Rc::new(client);
+                let readers: Vec<_> = (0..2)
+                    .map(|_| {
+                        let client = Rc::clone(&client);
+                        spawn(async move {
+                            let mut byte = [0; 1];
+                            client.read_exact(&mut byte).await.map(|()| byte[0])
+                        })
+                    })
+                    .collect();
+                // The readers run first, find nothing and wait; then both
+                // bytes come at once, in one event.
+                yield_now().await;
+                assert!(readers.iter().all(|reader| !reader.is_finished()));
+                server.write_all(b"ab").await?;
+                let mut bytes = Vec::new();
+                for reader in readers {
+                    bytes.push(reader.await.expect("no panic")?);
+                }
+                bytes.sort();
+                io::Result::Ok(bytes)
+            })
+        });
+        assert_eq!(bytes.expect("no hang").unwrap(), b"ab");
+    }
+}
+
+in_both_modes! {
+    fn four_tasks_accepting_on_one_listener_all_get_a_connection(polling) {
+        let addrs = finishes_within(LIMIT, move || {
+            new_loop(polling).run_until_complete(async {
+                let (listener, addr) = bind();
+                let listener = Rc::new(listener);
+                let accepters: Vec<_> = (0..4)
+                    .map(|_| {
+                        let listener = Rc::clone(&listener);
+                        spawn(async move {
+                            listener.accept().await.map(|(_, peer)| peer)
+                        })
+                    })
+                    .collect();
+                yield_now().await; // all four wait
+                let mut clients = Vec::new();
+                for _ in 0..4 {
+                    clients.push(TcpStream::connect(addr).await?);
+                }
+                let mut peers = Vec::new();
+                for accepter in accepters {
+                    peers.push(accepter.await.expect("no panic")?);
+                }
+                let mut locals = clients
+                    .iter()
+                    .map(TcpStream::local_addr)
+                    .collect::<io::Result<Vec<_>>>()?;
+                peers.sort();
+                locals.sort();
+                io::Result::Ok((peers, locals))
+            })
+        });
+        let (peers, clients) = addrs.expect("no hang").unwrap();
+        assert_eq!(peers, clients, "each client accepted once");
     }
 }
 

@@ -117,8 +117,9 @@ impl TcpListener {
 // ANCHOR_END: listener
 
 // ANCHOR: stream
-/// A TCP connection. Its methods take `&self`, so one task may read while
-/// another writes; two tasks reading at once would take turns being woken.
+/// A TCP connection. Its methods take `&self`, so several tasks may share it
+/// (through an `Rc`): one reading while another writes, or several waiting
+/// the same way, all woken at the next event.
 pub struct TcpStream {
     inner: Registered<net::TcpStream>,
 }

@@ -31,22 +31,76 @@ pub(crate) enum Direction {
 
 /// What the reactor knows about one registered socket: whether it may be
 /// ready each way, and who waits for it to be.
+#[derive(Debug)]
 pub(crate) struct Source {
     key: usize,
-    readable: Cell<bool>,
-    writable: Cell<bool>,
-    reader: Cell<Option<Waker>>,
-    writer: Cell<Option<Waker>>,
+    read: Readiness,
+    write: Readiness,
+}
+
+/// One direction of a socket: whether it may be ready that way, and every
+/// task waiting for it to be.
+///
+/// All the waiters are woken at the next event. Those that find nothing to
+/// do (another took the bytes, or the connection) wait again. A waiter that
+/// gives up instead (its future dropped by a timeout, or by a `select!` that
+/// took another branch) leaves its waker here until that event, which then
+/// wakes its task once for nothing: a spurious wake, which every future must
+/// bear anyway, and a wake for a task that has ended is ignored. Each task is
+/// kept once (`will_wake`), so the list never holds more than the tasks that
+/// waited since the last event. tokio does better: each waiting future owns
+/// an entry in an intrusive list and unlinks it when dropped, which takes
+/// unsafe pointer code.
+#[derive(Debug)]
+struct Readiness {
+    /// False once an operation said `WouldBlock`, true again at the next
+    /// event: until then, trying again would only say `WouldBlock` again.
+    ready: Cell<bool>,
+    waiters: RefCell<Vec<Waker>>,
 }
 // ANCHOR_END: source
 
-impl std::fmt::Debug for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Source")
-            .field("key", &self.key)
-            .field("readable", &self.readable.get())
-            .field("writable", &self.writable.get())
-            .finish()
+impl Source {
+    fn readiness(&self, direction: Direction) -> &Readiness {
+        match direction {
+            Direction::Read => &self.read,
+            Direction::Write => &self.write,
+        }
+    }
+
+    /// The event to ask the poller for: the directions someone waits on.
+    fn interest(&self) -> Event {
+        let (read, write) = (self.read.is_waited_on(), self.write.is_waited_on());
+        Event::new(self.key, read, write)
+    }
+}
+
+impl Readiness {
+    /// A new socket may be ready already: it is tried before anyone waits.
+    fn new() -> Readiness {
+        Readiness {
+            ready: Cell::new(true),
+            waiters: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Keeps `waker` for the next event, unless it is kept already (a task
+    /// polled again before the event, or waiting twice the same way).
+    fn wait(&self, waker: &Waker) {
+        let mut waiters = self.waiters.borrow_mut();
+        if !waiters.iter().any(|kept| kept.will_wake(waker)) {
+            waiters.push(waker.clone());
+        }
+    }
+
+    fn is_waited_on(&self) -> bool {
+        !self.waiters.borrow().is_empty()
+    }
+
+    /// The event came: marks it ready, and moves every waiter to `woken`.
+    fn became_ready(&self, woken: &mut Vec<Waker>) {
+        self.ready.set(true);
+        woken.append(&mut self.waiters.borrow_mut());
     }
 }
 
@@ -117,11 +171,8 @@ impl Reactor {
         let key = self.sources.borrow().vacant();
         let source = std::rc::Rc::new(Source {
             key,
-            // A new socket may be ready already: try it before waiting.
-            readable: Cell::new(true),
-            writable: Cell::new(true),
-            reader: Cell::new(None),
-            writer: Cell::new(None),
+            read: Readiness::new(),
+            write: Readiness::new(),
         });
         socket.add_to(&self.poller, Event::all(key), self.mode)?;
         self.count(|stats| stats.registrations += 1);
@@ -144,8 +195,9 @@ impl Reactor {
 
     // ANCHOR: poll_io
     /// Runs `operation` on a non-blocking socket. If the socket is not ready,
-    /// the operation says `WouldBlock`: the task's waker is kept, the socket
-    /// is marked not ready that way, and the task waits for the next event.
+    /// the operation says `WouldBlock`: the socket is marked not ready that
+    /// way, the task's waker is kept with the others waiting that way, and
+    /// the task waits for the next event.
     pub(crate) fn poll_io<T>(
         &self,
         socket: &impl AsSocket,
@@ -154,15 +206,12 @@ impl Reactor {
         cx: &mut Context<'_>,
         mut operation: impl FnMut() -> io::Result<T>,
     ) -> Poll<io::Result<T>> {
-        let (ready, waiter) = match direction {
-            Direction::Read => (&source.readable, &source.reader),
-            Direction::Write => (&source.writable, &source.writer),
-        };
+        let readiness = source.readiness(direction);
         loop {
-            if ready.get() {
+            if readiness.ready.get() {
                 match operation() {
                     Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                        ready.set(false);
+                        readiness.ready.set(false);
                     }
                     Err(error) if error.kind() == io::ErrorKind::Interrupted => {
                         continue;
@@ -170,7 +219,7 @@ impl Reactor {
                     result => return Poll::Ready(result),
                 }
             }
-            waiter.set(Some(cx.waker().clone()));
+            readiness.wait(cx.waker());
             if self.mode == PollMode::Oneshot {
                 self.rearm(socket, source)?;
             }
@@ -181,13 +230,8 @@ impl Reactor {
 
     /// One-shot mode only: asks again for the directions someone waits on.
     fn rearm(&self, socket: &impl AsSocket, source: &Source) -> io::Result<()> {
-        let reader = source.reader.take();
-        let writer = source.writer.take();
-        let interest = Event::new(source.key, reader.is_some(), writer.is_some());
-        source.reader.set(reader);
-        source.writer.set(writer);
         self.count(|stats| stats.modifications += 1);
-        socket.modify_in(&self.poller, interest, self.mode)
+        socket.modify_in(&self.poller, source.interest(), self.mode)
     }
 
     // ANCHOR: wait
@@ -207,12 +251,10 @@ impl Reactor {
             };
             trace!(key = event.key, event.readable, event.writable, "I/O event");
             if event.readable {
-                source.readable.set(true);
-                woken.extend(source.reader.take());
+                source.read.became_ready(&mut woken);
             }
             if event.writable {
-                source.writable.set(true);
-                woken.extend(source.writer.take());
+                source.write.became_ready(&mut woken);
             }
         }
         // Woken after the borrows end: a waker may run code of its own.
