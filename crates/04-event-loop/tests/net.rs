@@ -12,7 +12,9 @@ use std::net::{Shutdown, SocketAddr};
 use std::rc::Rc;
 use std::time::Duration;
 
-use event_loop::hand::{EventLoop, TcpListener, TcpStream, handle, spawn, yield_now};
+use event_loop::hand::{
+    EventLoop, ReactorStats, TcpListener, TcpStream, handle, spawn, yield_now,
+};
 use support::finishes_within;
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -213,11 +215,55 @@ in_both_modes! {
     }
 }
 
-#[test]
-fn a_round_trip_needs_no_new_registration_or_re_arming() {
-    let stats = finishes_within(LIMIT, || {
-        let event_loop = EventLoop::new();
-        event_loop.run_until_complete(async {
+/// More than loopback's socket buffers hold, so a writer of this many bytes
+/// waits until the peer reads.
+const MORE_THAN_BUFFERS_HOLD: usize = 32 << 20;
+
+in_both_modes! {
+    fn a_reader_and_a_writer_waiting_on_one_socket_both_wake(polling) {
+        let outcome = finishes_within(LIMIT, move || {
+            new_loop(polling).run_until_complete(async {
+                let (client, server) = connected_pair().await?;
+                let client = Rc::new(client);
+                let writer = spawn({
+                    let client = Rc::clone(&client);
+                    async move {
+                        let bytes = vec![7; MORE_THAN_BUFFERS_HOLD];
+                        client.write_all(&bytes).await
+                    }
+                });
+                let reader = spawn({
+                    let client = Rc::clone(&client);
+                    async move {
+                        let mut buf = [0; 5];
+                        client.read_exact(&mut buf).await.map(|()| buf)
+                    }
+                });
+                yield_now().await;
+                assert!(!writer.is_finished(), "the writer waits: buffers full");
+                assert!(!reader.is_finished(), "the reader waits: nothing sent");
+                // An event for reading first, with the writer still waiting;
+                // the writer's turn comes only once the server reads.
+                server.write_all(b"hello").await?;
+                let read = reader.await.expect("no panic")?;
+                let mut written = vec![0; MORE_THAN_BUFFERS_HOLD];
+                server.read_exact(&mut written).await?;
+                writer.await.expect("no panic")?;
+                let all_sevens = written.iter().all(|&byte| byte == 7);
+                io::Result::Ok((read, all_sevens))
+            })
+        });
+        let (read, all_sevens) = outcome.expect("no hang").unwrap();
+        assert_eq!(&read, b"hello");
+        assert!(all_sevens);
+    }
+}
+
+/// The reactor's counts before and after 100 echo round trips on one
+/// connection.
+fn stats_around_round_trips(polling: Polling) -> (ReactorStats, ReactorStats) {
+    let stats = finishes_within(LIMIT, move || {
+        new_loop(polling).run_until_complete(async {
             let (listener, addr) = bind();
             spawn(serve(listener));
             let stream = TcpStream::connect(addr).await.unwrap();
@@ -232,7 +278,12 @@ fn a_round_trip_needs_no_new_registration_or_re_arming() {
             (before, handle().reactor_stats())
         })
     });
-    let (before, after) = stats.expect("no hang");
+    stats.expect("no hang")
+}
+
+#[test]
+fn a_round_trip_needs_no_new_registration_or_re_arming() {
+    let (before, after) = stats_around_round_trips(Polling::Edge);
     assert_eq!(
         before.registrations, 3,
         "listener, client and server's stream"
@@ -242,6 +293,19 @@ fn a_round_trip_needs_no_new_registration_or_re_arming() {
         assert_eq!(after.modifications, 0, "edge-triggered: never re-armed");
     }
     assert!(after.waits > before.waits, "the loop waited for the echoes");
+}
+
+#[test]
+fn one_shot_polling_re_arms_at_each_wait_but_never_registers_again() {
+    let (before, after) = stats_around_round_trips(Polling::Oneshot);
+    assert_eq!(after.registrations, before.registrations);
+    // Each round trip: the client's read and the server's read wait, and
+    // each re-arms its socket.
+    let re_armed = after.modifications - before.modifications;
+    assert!(
+        re_armed >= 200,
+        "re-armed {re_armed} times in 100 round trips"
+    );
 }
 
 #[test]

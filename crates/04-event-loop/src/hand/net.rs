@@ -20,27 +20,22 @@ use super::reactor::{AsSocket, Direction, Source};
 
 // ANCHOR: registered
 /// A non-blocking socket registered with the loop's reactor, for as long as
-/// it lives.
-struct Registered<T: AsSocket> {
-    /// `Some` until `Drop`, which deregisters the socket before closing it.
-    io: Option<T>,
-    source: Rc<Source>,
+/// it lives. The socket is inside its `Source`, which the reactor's table
+/// shares until `Drop` deregisters it; this `Rc`, the last, then closes it.
+struct Registered<T: AsSocket + 'static> {
+    source: Rc<Source<T>>,
     core: Rc<Core>,
 }
 
-impl<T: AsSocket> Registered<T> {
+impl<T: AsSocket + 'static> Registered<T> {
     fn new(io: T) -> io::Result<Registered<T>> {
         let core = executor::current("a socket made");
-        let source = core.reactor.register(&io)?;
-        Ok(Registered {
-            io: Some(io),
-            source,
-            core,
-        })
+        let source = core.reactor.register(io)?;
+        Ok(Registered { source, core })
     }
 
     fn io(&self) -> &T {
-        self.io.as_ref().expect("present until dropped")
+        self.source.socket()
     }
 
     fn poll_io<R>(
@@ -53,16 +48,13 @@ impl<T: AsSocket> Registered<T> {
         let mut operation = operation;
         self.core
             .reactor
-            .poll_io(io, &self.source, direction, cx, || operation(io))
+            .poll_io(&*self.source, direction, cx, || operation(io))
     }
 }
 
-impl<T: AsSocket> Drop for Registered<T> {
+impl<T: AsSocket + 'static> Drop for Registered<T> {
     fn drop(&mut self) {
-        if let Some(io) = self.io.take() {
-            self.core.reactor.deregister(&io, &self.source);
-            drop(io); // closed only now, out of the poller
-        }
+        self.core.reactor.deregister(&*self.source);
     }
 }
 // ANCHOR_END: registered

@@ -7,11 +7,19 @@
 //! kqueue do) the registration is edge-triggered: the system reports a socket
 //! when it *becomes* ready, so a socket that stays ready costs nothing, and
 //! no call is needed to re-arm it after each event. That is how tokio does it
-//! too. Elsewhere it falls back to one-shot registrations, re-armed when a
-//! task has to wait.
+//! too. Elsewhere it falls back to one-shot registrations: an event disarms
+//! the whole registration, both ways, so the reactor re-arms it when a task
+//! has to wait, and after each event for whoever still waits.
+//!
+//! The reactor's table holds each registered socket itself (shared, through
+//! an `Rc`, with the `net` type that owns it): `wait` can then re-arm a
+//! socket when no task is at hand, and no socket can be closed while it is
+//! still in the poller.
 
 use std::cell::{Cell, RefCell};
+use std::fmt;
 use std::io;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -29,13 +37,15 @@ pub(crate) enum Direction {
     Write,
 }
 
-/// What the reactor knows about one registered socket: whether it may be
-/// ready each way, and who waits for it to be.
-#[derive(Debug)]
-pub(crate) struct Source {
+/// One registered socket, and what the reactor knows about it: whether it
+/// may be ready each way, and who waits for it to be. `S` is the socket's
+/// type; the reactor's table forgets it (`Source<dyn AsSocket>`, the
+/// default).
+pub(crate) struct Source<S: ?Sized = dyn AsSocket> {
     key: usize,
     read: Readiness,
     write: Readiness,
+    socket: S,
 }
 
 /// One direction of a socket: whether it may be ready that way, and every
@@ -60,7 +70,12 @@ struct Readiness {
 }
 // ANCHOR_END: source
 
-impl Source {
+impl<S: ?Sized> Source<S> {
+    /// The socket, for the I/O types of `net` to use.
+    pub(crate) fn socket(&self) -> &S {
+        &self.socket
+    }
+
     fn readiness(&self, direction: Direction) -> &Readiness {
         match direction {
             Direction::Read => &self.read,
@@ -68,10 +83,24 @@ impl Source {
         }
     }
 
+    fn is_waited_on(&self) -> bool {
+        self.read.is_waited_on() || self.write.is_waited_on()
+    }
+
     /// The event to ask the poller for: the directions someone waits on.
     fn interest(&self) -> Event {
         let (read, write) = (self.read.is_waited_on(), self.write.is_waited_on());
         Event::new(self.key, read, write)
+    }
+}
+
+impl<S: ?Sized> fmt::Debug for Source<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source")
+            .field("key", &self.key)
+            .field("read", &self.read)
+            .field("write", &self.write)
+            .finish_non_exhaustive()
     }
 }
 
@@ -119,7 +148,7 @@ pub(crate) struct Reactor {
     poller: Arc<Poller>,
     mode: PollMode,
     /// The registered sockets by key; a freed key is reused.
-    sources: RefCell<Slab<std::rc::Rc<Source>>>,
+    sources: RefCell<Slab<Rc<Source>>>,
     events: RefCell<Events>,
     /// Wakers of the sockets that became ready, kept between waits.
     woken: RefCell<Vec<Waker>>,
@@ -161,35 +190,37 @@ impl Reactor {
     }
 
     // ANCHOR: register
-    /// Registers `socket` for reading and writing, once, for its lifetime.
-    /// Whoever calls this must call [`Reactor::deregister`] before the socket
-    /// is closed.
-    pub(crate) fn register(
+    /// Registers `socket` for reading and writing, once, for its lifetime,
+    /// and keeps it in the table until [`Reactor::deregister`]. Whoever
+    /// calls this must call that once they are done with the socket: it is
+    /// closed only when the last `Rc` of its source goes.
+    pub(crate) fn register<S: AsSocket + 'static>(
         &self,
-        socket: &impl AsSocket,
-    ) -> io::Result<std::rc::Rc<Source>> {
+        socket: S,
+    ) -> io::Result<Rc<Source<S>>> {
         let key = self.sources.borrow().vacant();
-        let source = std::rc::Rc::new(Source {
+        let source = Rc::new(Source {
             key,
             read: Readiness::new(),
             write: Readiness::new(),
+            socket,
         });
-        socket.add_to(&self.poller, Event::all(key), self.mode)?;
+        source
+            .socket
+            .add_to(&self.poller, Event::all(key), self.mode)?;
         self.count(|stats| stats.registrations += 1);
-        let inserted = self
-            .sources
-            .borrow_mut()
-            .insert(std::rc::Rc::clone(&source));
+        let inserted = self.sources.borrow_mut().insert(source.clone());
         debug_assert_eq!(inserted, key, "the place `vacant` named");
         Ok(source)
     }
 
-    /// Takes `socket` out of the poller. Errors are ignored: the socket is
-    /// about to be closed, and closing it removes it anyway.
-    pub(crate) fn deregister(&self, socket: &impl AsSocket, source: &Source) {
-        let _ = socket.delete_from(&self.poller);
+    /// Takes the socket out of the poller, then out of the table. Errors are
+    /// ignored: the socket is about to be closed, and closing it removes it
+    /// anyway.
+    pub(crate) fn deregister(&self, source: &Source) {
+        let _ = source.socket.delete_from(&self.poller);
         let removed = self.sources.borrow_mut().remove(source.key);
-        drop(removed);
+        drop(removed); // not the last `Rc`: the owner's closes the socket
     }
     // ANCHOR_END: register
 
@@ -200,7 +231,6 @@ impl Reactor {
     /// the task waits for the next event.
     pub(crate) fn poll_io<T>(
         &self,
-        socket: &impl AsSocket,
         source: &Source,
         direction: Direction,
         cx: &mut Context<'_>,
@@ -221,7 +251,7 @@ impl Reactor {
             }
             readiness.wait(cx.waker());
             if self.mode == PollMode::Oneshot {
-                self.rearm(socket, source)?;
+                self.rearm(source)?;
             }
             return Poll::Pending;
         }
@@ -229,9 +259,26 @@ impl Reactor {
     // ANCHOR_END: poll_io
 
     /// One-shot mode only: asks again for the directions someone waits on.
-    fn rearm(&self, socket: &impl AsSocket, source: &Source) -> io::Result<()> {
+    fn rearm(&self, source: &Source) -> io::Result<()> {
         self.count(|stats| stats.modifications += 1);
-        socket.modify_in(&self.poller, source.interest(), self.mode)
+        source
+            .socket
+            .modify_in(&self.poller, source.interest(), self.mode)
+    }
+
+    /// One-shot mode only: the event disarmed the whole registration, both
+    /// ways. Re-arms it for those still waiting (a writer, after an event
+    /// for reading), or, if that fails, wakes them too: each tries again,
+    /// and the next to wait re-arms and gets the error.
+    fn rearm_after_event(&self, source: &Source, woken: &mut Vec<Waker>) {
+        if !source.is_waited_on() {
+            return; // the next task to wait re-arms it
+        }
+        if let Err(error) = self.rearm(source) {
+            trace!(key = source.key, %error, "re-arming failed");
+            source.read.became_ready(woken);
+            source.write.became_ready(woken);
+        }
     }
 
     // ANCHOR: wait
@@ -256,6 +303,9 @@ impl Reactor {
             if event.writable {
                 source.write.became_ready(&mut woken);
             }
+            if self.mode == PollMode::Oneshot {
+                self.rearm_after_event(source, &mut woken);
+            }
         }
         // Woken after the borrows end: a waker may run code of its own.
         drop(sources);
@@ -265,6 +315,16 @@ impl Reactor {
         Ok(count)
     }
     // ANCHOR_END: wait
+}
+
+impl Drop for Reactor {
+    /// Sockets still registered (none, unless an owner was leaked) leave
+    /// the poller before the table, dropped next, may close them.
+    fn drop(&mut self) {
+        for (_, source) in self.sources.get_mut().iter() {
+            let _ = source.socket.delete_from(&self.poller);
+        }
+    }
 }
 
 /// A socket the reactor can register: the platform's raw handle, hidden.
@@ -293,9 +353,11 @@ impl<T: std::os::fd::AsFd + std::os::fd::AsRawFd> AsSocket for T {
         mode: PollMode,
     ) -> io::Result<()> {
         // SAFETY: `add_with_mode` needs the socket to be deleted from the
-        // poller before it is closed. Every socket registered here belongs to
-        // an I/O type of `net` whose `Drop` calls `Reactor::deregister` first,
-        // and only then closes the socket.
+        // poller before it is closed. The only caller, `Reactor::register`,
+        // adds the socket of a `Source` it then keeps in its table: the
+        // socket stays open while the table holds that `Rc`, and the table
+        // lets go of it only after deleting the socket from the poller (in
+        // `Reactor::deregister`, or in `Reactor`'s `Drop`).
         unsafe { poller.add_with_mode(self.as_raw_fd(), interest, mode) }
     }
 
@@ -323,8 +385,8 @@ impl<T: std::os::windows::io::AsSocket + std::os::windows::io::AsRawSocket> AsSo
         interest: Event,
         mode: PollMode,
     ) -> io::Result<()> {
-        // SAFETY: as on Unix: every socket registered here is deleted from
-        // the poller by its owner's `Drop` before it is closed.
+        // SAFETY: as on Unix: the reactor's table keeps the socket open
+        // until it has deleted it from the poller.
         unsafe { poller.add_with_mode(self.as_raw_socket(), interest, mode) }
     }
 
