@@ -9,12 +9,14 @@ mod support;
 
 use std::io;
 use std::net::{Shutdown, SocketAddr};
+use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use event_loop::hand::{
     EventLoop, ReactorStats, TcpListener, TcpStream, handle, spawn, yield_now,
 };
+use futures::poll;
 use support::finishes_within;
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -257,6 +259,37 @@ in_both_modes! {
         assert_eq!(&read, b"hello");
         assert!(all_sevens);
     }
+}
+
+#[test]
+fn try_read_and_try_write_never_wait_and_mark_the_socket_not_ready() {
+    let outcome = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (client, server) = connected_pair().await?;
+            let mut buf = [0; 16];
+            let nothing = client.try_read(&mut buf).unwrap_err().kind();
+            // Marked not readable: `readable` waits, for the bytes' event.
+            let waited = poll!(pin!(client.readable())).is_pending();
+            server.write_all(b"hi").await?;
+            client.readable().await?;
+            let read = client.try_read(&mut buf)?;
+            // Full: the writes stop at `WouldBlock`, and `writable` waits.
+            let full = loop {
+                if let Err(error) = server.try_write(&[7; 65536]) {
+                    break error.kind();
+                }
+            };
+            let write_waited = poll!(pin!(server.writable())).is_pending();
+            io::Result::Ok((nothing, waited, buf[..read].to_vec(), full, write_waited))
+        })
+    });
+    let (nothing, waited, read, full, write_waited) =
+        outcome.expect("no hang").unwrap();
+    assert_eq!(nothing, io::ErrorKind::WouldBlock);
+    assert!(waited, "`readable` waited after `WouldBlock`");
+    assert_eq!(read, b"hi");
+    assert_eq!(full, io::ErrorKind::WouldBlock);
+    assert!(write_waited, "`writable` waited after `WouldBlock`");
 }
 
 /// The reactor's counts before and after 100 echo round trips on one

@@ -50,6 +50,25 @@ impl<T: AsSocket + 'static> Registered<T> {
             .reactor
             .poll_io(&*self.source, direction, cx, || operation(io))
     }
+
+    fn poll_ready(
+        &self,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.core.reactor.poll_ready(&*self.source, direction, cx)
+    }
+
+    fn try_io<R>(
+        &self,
+        direction: Direction,
+        mut operation: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let io = self.io();
+        self.core
+            .reactor
+            .try_io(&*self.source, direction, || operation(io))
+    }
 }
 
 impl<T: AsSocket + 'static> Drop for Registered<T> {
@@ -238,6 +257,66 @@ impl TcpStream {
     }
 }
 // ANCHOR_END: stream
+
+// ANCHOR: readiness
+/// Waiting for readiness, and trying without waiting: tokio's way to do I/O
+/// that the `read` and `write` above do not cover.
+impl TcpStream {
+    /// Waits until the stream may be readable: until the next event for
+    /// reading, unless nothing has said `WouldBlock` since the last one. A
+    /// [`TcpStream::try_read`] after it may still say `WouldBlock` (another
+    /// task took the bytes first): then wait again. As tokio's `readable`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use event_loop::hand::{EventLoop, TcpListener, TcpStream};
+    ///
+    /// EventLoop::new().run_until_complete(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0")?;
+    ///     let client = TcpStream::connect(listener.local_addr()?).await?;
+    ///     let (server, _) = listener.accept().await?;
+    ///     server.write_all(b"hi").await?;
+    ///     let mut buf = [0; 2];
+    ///     let read = loop {
+    ///         client.readable().await?;
+    ///         match client.try_read(&mut buf) {
+    ///             Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+    ///             result => break result?,
+    ///         }
+    ///     };
+    ///     assert_eq!(&buf[..read], b"hi");
+    ///     io::Result::Ok(())
+    /// })?;
+    /// # io::Result::Ok(())
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.inner.poll_ready(Direction::Read, cx)).await
+    }
+
+    /// Waits until the stream may be writable; see [`TcpStream::readable`].
+    pub async fn writable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.inner.poll_ready(Direction::Write, cx)).await
+    }
+
+    /// Reads what has arrived, never waiting: `WouldBlock` if nothing has,
+    /// which also marks the stream not readable until the next event. As
+    /// tokio's `try_read`, it does not even try while so marked.
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner
+            .try_io(Direction::Read, |mut io| io::Read::read(&mut io, buf))
+    }
+
+    /// Writes what the socket can take now, never waiting: `WouldBlock` if
+    /// it can take nothing, which marks it not writable until the next
+    /// event.
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.inner
+            .try_io(Direction::Write, |mut io| io::Write::write(&mut io, buf))
+    }
+}
+// ANCHOR_END: readiness
 
 /// A non-blocking listening socket on `addr`.
 fn listen(addr: SocketAddr) -> io::Result<net::TcpListener> {

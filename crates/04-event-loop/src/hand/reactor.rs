@@ -21,7 +21,7 @@ use std::fmt;
 use std::io;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Waker, ready};
 use std::time::Duration;
 
 use polling::{Event, Events, PollMode, Poller};
@@ -236,24 +236,57 @@ impl Reactor {
         cx: &mut Context<'_>,
         mut operation: impl FnMut() -> io::Result<T>,
     ) -> Poll<io::Result<T>> {
-        let readiness = source.readiness(direction);
         loop {
-            if readiness.ready.get() {
-                match operation() {
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                        readiness.ready.set(false);
-                    }
-                    Err(error) if error.kind() == io::ErrorKind::Interrupted => {
-                        continue;
-                    }
-                    result => return Poll::Ready(result),
+            ready!(self.poll_ready(source, direction, cx))?;
+            match self.try_io(source, direction, &mut operation) {
+                // Marked not ready: the next round waits for the event.
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Ready if the socket may be ready `direction`; otherwise keeps the
+    /// task's waker for the next event that way, and is pending.
+    pub(crate) fn poll_ready(
+        &self,
+        source: &Source,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let readiness = source.readiness(direction);
+        if readiness.ready.get() {
+            return Poll::Ready(Ok(()));
+        }
+        readiness.wait(cx.waker());
+        if self.mode == PollMode::Oneshot {
+            self.rearm(source)?;
+        }
+        Poll::Pending
+    }
+
+    /// Runs `operation` once, never waiting: `WouldBlock` at once if the
+    /// socket is marked not ready `direction`, and marks it so if the
+    /// operation says `WouldBlock`.
+    pub(crate) fn try_io<T>(
+        &self,
+        source: &Source,
+        direction: Direction,
+        mut operation: impl FnMut() -> io::Result<T>,
+    ) -> io::Result<T> {
+        let readiness = source.readiness(direction);
+        if !readiness.ready.get() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        loop {
+            match operation() {
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                    readiness.ready.set(false);
+                    return Err(error);
                 }
+                result => return result,
             }
-            readiness.wait(cx.waker());
-            if self.mode == PollMode::Oneshot {
-                self.rearm(source)?;
-            }
-            return Poll::Pending;
         }
     }
     // ANCHOR_END: poll_io
