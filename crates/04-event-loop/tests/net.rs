@@ -16,7 +16,8 @@ use std::time::Duration;
 use event_loop::hand::{
     EventLoop, ReactorStats, TcpListener, TcpStream, handle, spawn, yield_now,
 };
-use futures::poll;
+use futures::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use futures::{TryStreamExt, poll};
 use support::finishes_within;
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -290,6 +291,48 @@ fn try_read_and_try_write_never_wait_and_mark_the_socket_not_ready() {
     assert_eq!(read, b"hi");
     assert_eq!(full, io::ErrorKind::WouldBlock);
     assert!(write_waited, "`writable` waited after `WouldBlock`");
+}
+
+#[test]
+fn bufreader_lines_reads_a_stream_line_by_line() {
+    let lines = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (client, server) = connected_pair().await?;
+            // Sent in pieces that cut lines in two.
+            spawn(async move {
+                for piece in [&b"hello, "[..], b"loop\nsecond", b" line\nlast\n"] {
+                    server.write_all(piece).await.unwrap();
+                    yield_now().await;
+                }
+            });
+            BufReader::new(client).lines().try_collect::<Vec<_>>().await
+        })
+    });
+    let lines = lines.expect("no hang").unwrap();
+    assert_eq!(lines, ["hello, loop", "second line", "last"]);
+}
+
+#[test]
+fn async_write_ext_writes_everything_and_close_shuts_the_write_direction() {
+    let received = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (mut client, server) = connected_pair().await?;
+            let message = vec![42; MORE_THAN_BUFFERS_HOLD];
+            let reader = spawn(async move {
+                let mut received = Vec::new();
+                // Through `&TcpStream`: it reads to the end-of-file that
+                // `close` sends.
+                (&server).read_to_end(&mut received).await.map(|_| received)
+            });
+            // The trait's `write_all`, not `TcpStream`'s own (which a
+            // method call would pick).
+            AsyncWriteExt::write_all(&mut client, &message).await?;
+            client.close().await?;
+            let received = reader.await.expect("no panic")?;
+            io::Result::Ok(received == message)
+        })
+    });
+    assert!(received.expect("no hang").unwrap(), "every byte, in order");
 }
 
 /// The reactor's counts before and after 100 echo round trips on one
