@@ -16,8 +16,9 @@ use std::time::Duration;
 use event_loop::hand::{
     EventLoop, ReactorStats, TcpListener, TcpStream, handle, spawn, yield_now,
 };
+use futures::channel::mpsc;
 use futures::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use futures::{TryStreamExt, poll};
+use futures::{StreamExt, TryStreamExt, poll};
 use support::finishes_within;
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -333,6 +334,69 @@ fn async_write_ext_writes_everything_and_close_shuts_the_write_direction() {
         })
     });
     assert!(received.expect("no hang").unwrap(), "every byte, in order");
+}
+
+#[test]
+fn halves_in_two_tasks_echo_what_one_reads_through_the_other() {
+    let echoed = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (client, server) = connected_pair().await?;
+            let (reading, writing) = server.into_split();
+            let (chunks, mut to_write) = mpsc::unbounded::<Vec<u8>>();
+            // One task reads and hands over what it read...
+            let reader = spawn(async move {
+                let mut buf = [0; 64];
+                loop {
+                    match reading.read(&mut buf).await? {
+                        0 => return io::Result::Ok(()),
+                        n => chunks.unbounded_send(buf[..n].to_vec()).unwrap(),
+                    }
+                }
+            });
+            // ...the other writes it back, and ends when the reader does.
+            let writer = spawn(async move {
+                while let Some(chunk) = to_write.next().await {
+                    writing.write_all(&chunk).await?;
+                }
+                io::Result::Ok(())
+            });
+            let mut lines = Vec::new();
+            for line in ["one\n", "two\n", "three\n"] {
+                client.write_all(line.as_bytes()).await?;
+                let mut back = vec![0; line.len()];
+                client.read_exact(&mut back).await?;
+                lines.push(String::from_utf8(back).unwrap());
+            }
+            client.shutdown(Shutdown::Write)?;
+            reader.await.expect("no panic")?;
+            writer.await.expect("no panic")?;
+            io::Result::Ok(lines)
+        })
+    });
+    let lines = echoed.expect("no hang").unwrap();
+    assert_eq!(lines, ["one\n", "two\n", "three\n"]);
+}
+
+#[test]
+fn dropping_the_write_half_shuts_the_write_direction_but_reading_goes_on() {
+    let outcome = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (client, server) = connected_pair().await?;
+            let (reading, writing) = client.into_split();
+            writing.write_all(b"last words").await?;
+            drop(writing);
+            let mut heard = Vec::new();
+            (&server).read_to_end(&mut heard).await?;
+            // The read half still works: the server answers after the EOF.
+            server.write_all(b"heard you").await?;
+            let mut answer = [0; 9];
+            reading.read_exact(&mut answer).await?;
+            io::Result::Ok((heard, answer))
+        })
+    });
+    let (heard, answer) = outcome.expect("no hang").unwrap();
+    assert_eq!(heard, b"last words", "then end-of-file");
+    assert_eq!(&answer, b"heard you");
 }
 
 /// The reactor's counts before and after 100 echo round trips on one

@@ -385,6 +385,162 @@ impl AsyncWrite for &TcpStream {
 }
 // ANCHOR_END: futures_io
 
+// ANCHOR: halves
+impl TcpStream {
+    /// Splits the stream into a reading half and a writing half, for two
+    /// tasks to own: one reading, the other writing. They share the stream
+    /// through an `Rc` (the loop runs its tasks on one thread, so neither
+    /// half need be `Send`); the stream closes when both are dropped. As
+    /// tokio's `into_split`.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        let stream = Rc::new(self);
+        let write = OwnedWriteHalf {
+            stream: Rc::clone(&stream),
+            shutdown_on_drop: true,
+        };
+        (OwnedReadHalf { stream }, write)
+    }
+}
+
+/// The reading half of a [`TcpStream`], from [`TcpStream::into_split`].
+#[derive(Debug)]
+pub struct OwnedReadHalf {
+    stream: Rc<TcpStream>,
+}
+
+/// The writing half of a [`TcpStream`], from [`TcpStream::into_split`].
+///
+/// Dropping it shuts the stream's write direction down, as dropping tokio's
+/// `OwnedWriteHalf` does: the peer reads end-of-file, while the read half
+/// goes on reading. `close` (from `AsyncWriteExt`) does the same at once.
+#[derive(Debug)]
+pub struct OwnedWriteHalf {
+    stream: Rc<TcpStream>,
+    /// Cleared once `poll_close` has shut the write direction down.
+    shutdown_on_drop: bool,
+}
+
+impl OwnedReadHalf {
+    /// See [`TcpStream::read`].
+    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.read(buf).await
+    }
+
+    /// See [`TcpStream::read_exact`].
+    pub async fn read_exact(&self, buf: &mut [u8]) -> io::Result<()> {
+        self.stream.read_exact(buf).await
+    }
+
+    /// See [`TcpStream::readable`].
+    pub async fn readable(&self) -> io::Result<()> {
+        self.stream.readable().await
+    }
+
+    /// See [`TcpStream::try_read`].
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.try_read(buf)
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.peer_addr()
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.local_addr()
+    }
+}
+
+impl OwnedWriteHalf {
+    /// See [`TcpStream::write`].
+    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.write(buf).await
+    }
+
+    /// See [`TcpStream::write_all`].
+    pub async fn write_all(&self, buf: &[u8]) -> io::Result<()> {
+        self.stream.write_all(buf).await
+    }
+
+    /// See [`TcpStream::writable`].
+    pub async fn writable(&self) -> io::Result<()> {
+        self.stream.writable().await
+    }
+
+    /// See [`TcpStream::try_write`].
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.try_write(buf)
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.peer_addr()
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.local_addr()
+    }
+}
+
+impl Drop for OwnedWriteHalf {
+    fn drop(&mut self) {
+        if self.shutdown_on_drop {
+            // As tokio: an error (the peer gone already) has no one to go to.
+            let _ = self.stream.shutdown(Shutdown::Write);
+        }
+    }
+}
+
+impl AsyncRead for OwnedReadHalf {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.stream.poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for OwnedWriteHalf {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.stream.poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let shut = self.stream.shutdown(Shutdown::Write);
+        if shut.is_ok() {
+            self.shutdown_on_drop = false;
+        }
+        Poll::Ready(shut)
+    }
+}
+
+impl AsRef<TcpStream> for OwnedReadHalf {
+    fn as_ref(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+
+impl AsRef<TcpStream> for OwnedWriteHalf {
+    fn as_ref(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+// ANCHOR_END: halves
+
 /// A non-blocking listening socket on `addr`.
 fn listen(addr: SocketAddr) -> io::Result<net::TcpListener> {
     let socket =
