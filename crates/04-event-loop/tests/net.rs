@@ -13,6 +13,7 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
 
+use event_loop::hand::net::{Lookup, ToSocketAddrs};
 use event_loop::hand::{
     EventLoop, ReactorStats, TcpListener, TcpStream, handle, spawn, yield_now,
 };
@@ -397,6 +398,54 @@ fn dropping_the_write_half_shuts_the_write_direction_but_reading_goes_on() {
     let (heard, answer) = outcome.expect("no hang").unwrap();
     assert_eq!(heard, b"last words", "then end-of-file");
     assert_eq!(&answer, b"heard you");
+}
+
+#[test]
+fn connect_takes_a_host_name_and_port() {
+    let connected = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            let (listener, addr) = bind();
+            let accepting = spawn(async move { listener.accept().await });
+            let stream =
+                TcpStream::connect(format!("localhost:{}", addr.port())).await?;
+            let (_, peer) = accepting.await.expect("no panic")?;
+            io::Result::Ok((stream.peer_addr()?, peer == stream.local_addr()?))
+        })
+    });
+    let (peer, same) = connected.expect("no hang").unwrap();
+    assert!(peer.ip().is_loopback());
+    assert!(same, "the listener accepted this very stream");
+}
+
+#[test]
+fn a_literal_address_needs_no_look_up() {
+    let addr: SocketAddr = "127.0.0.1:7".parse().unwrap();
+    assert_eq!("127.0.0.1:7".to_lookup(), Lookup::Known(vec![addr]));
+    assert_eq!(("127.0.0.1", 7).to_lookup(), Lookup::Known(vec![addr]));
+    let v6: SocketAddr = "[::1]:7".parse().unwrap();
+    assert_eq!("[::1]:7".to_string().to_lookup(), Lookup::Known(vec![v6]));
+    assert_eq!(
+        ("localhost", 7).to_lookup(),
+        Lookup::Name("localhost:7".into())
+    );
+}
+
+#[test]
+fn connecting_to_a_name_that_does_not_resolve_is_an_error_not_a_hang() {
+    let outcome = finishes_within(LIMIT, || {
+        EventLoop::new().run_until_complete(async {
+            // `.invalid` is reserved never to resolve (RFC 6761).
+            TcpStream::connect("no-such-host.invalid:80")
+                .await
+                .map(|_| ())
+        })
+    });
+    let error = outcome.expect("no hang").unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("no-such-host.invalid:80"),
+        "the error names the host: {message}"
+    );
 }
 
 /// The reactor's counts before and after 100 echo round trips on one

@@ -9,11 +9,13 @@
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
-use std::net::{self, Shutdown, SocketAddr, ToSocketAddrs};
+use std::net::{self, IpAddr, Shutdown, SocketAddr};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
+use std::thread;
 
+use futures::channel::oneshot;
 use futures::io::{AsyncRead, AsyncWrite};
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -91,14 +93,15 @@ impl TcpListener {
     /// Binds to `addr` and starts listening, with room for 1024 connections
     /// waiting to be accepted (as tokio; `std`'s own `bind` leaves room for
     /// 128, and a burst of clients beyond that waits a second to retry).
-    /// Call it inside the loop.
+    /// Call it inside the loop. A host name (`localhost:0`) is looked up by
+    /// `std`, which blocks the loop meanwhile: give it an address.
     ///
     /// # Panics
     ///
     /// Outside a running event loop.
-    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    pub fn bind(addr: impl net::ToSocketAddrs) -> io::Result<TcpListener> {
         let mut last_error = None;
-        for addr in addr.to_socket_addrs()? {
+        for addr in net::ToSocketAddrs::to_socket_addrs(&addr)? {
             match listen(addr) {
                 Ok(listener) => {
                     return Ok(TcpListener {
@@ -144,41 +147,30 @@ impl TcpStream {
         })
     }
 
-    /// Connects to `addr`, without blocking the loop while the handshake
-    /// goes on.
+    /// Connects to `addr`: a socket address, or a `"host:port"` string
+    /// whose host may be a name (see [`ToSocketAddrs`]). The loop goes on
+    /// while the name is looked up and the handshake is made. A name may
+    /// give several addresses: each is tried in turn, and if none answers,
+    /// the last error is returned.
     ///
     /// # Panics
     ///
     /// Outside a running event loop.
-    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-        let socket =
-            Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-        socket.set_nonblocking(true)?;
-        match socket.connect(&addr.into()) {
-            Ok(()) => {}
-            // The handshake has started; the socket becomes writable when it
-            // is done, whether it worked or not.
-            Err(error) if in_progress(&error) => {}
-            Err(error) => return Err(error),
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        let addrs = match addr.to_lookup() {
+            Lookup::Known(addrs) => addrs,
+            Lookup::Name(name) => look_up(name).await?,
+        };
+        let mut last_error = None;
+        for addr in addrs {
+            match TcpStream::connect_addr(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(error) => last_error = Some(error),
+            }
         }
-        let stream = TcpStream::from_std(socket.into())?;
-        poll_fn(|cx| {
-            stream.inner.poll_io(Direction::Write, cx, |io| {
-                if let Some(error) = io.take_error()? {
-                    return Err(error);
-                }
-                match io.peer_addr() {
-                    Ok(_) => Ok(()),
-                    // Not connected yet: wait for the next event.
-                    Err(error) if error.kind() == io::ErrorKind::NotConnected => {
-                        Err(io::ErrorKind::WouldBlock.into())
-                    }
-                    Err(error) => Err(error),
-                }
-            })
-        })
-        .await?;
-        Ok(stream)
+        Err(last_error.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to")
+        }))
     }
 
     /// Reads what has arrived, up to `buf.len()` bytes, waiting until
@@ -540,6 +532,132 @@ impl AsRef<TcpStream> for OwnedWriteHalf {
     }
 }
 // ANCHOR_END: halves
+
+// ANCHOR: connect
+impl TcpStream {
+    /// Connects to one address, without blocking the loop while the
+    /// handshake goes on.
+    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket =
+            Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        socket.set_nonblocking(true)?;
+        match socket.connect(&addr.into()) {
+            Ok(()) => {}
+            // The handshake has started; the socket becomes writable when it
+            // is done, whether it worked or not.
+            Err(error) if in_progress(&error) => {}
+            Err(error) => return Err(error),
+        }
+        let stream = TcpStream::from_std(socket.into())?;
+        poll_fn(|cx| {
+            stream.inner.poll_io(Direction::Write, cx, |io| {
+                if let Some(error) = io.take_error()? {
+                    return Err(error);
+                }
+                match io.peer_addr() {
+                    Ok(_) => Ok(()),
+                    // Not connected yet: wait for the next event.
+                    Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    }
+                    Err(error) => Err(error),
+                }
+            })
+        })
+        .await?;
+        Ok(stream)
+    }
+}
+
+/// What [`TcpStream::connect`] takes: a socket address, or a `"host:port"`
+/// string (or a `(host, port)` pair) whose host may be a name to look up.
+/// Like tokio's trait of the same name, and unlike `std`'s (which
+/// [`TcpListener::bind`] takes), it never blocks the loop: a literal address
+/// is parsed at once, and a name is looked up on a thread of its own.
+pub trait ToSocketAddrs {
+    /// The addresses, if they are literal; otherwise the name to look up.
+    fn to_lookup(&self) -> Lookup;
+}
+
+/// What a [`ToSocketAddrs`] gives [`TcpStream::connect`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Literal addresses: nothing to look up.
+    Known(Vec<SocketAddr>),
+    /// A `host:port` whose host is not a literal address: for the system's
+    /// resolver, which blocks, so on a thread.
+    Name(String),
+}
+
+impl ToSocketAddrs for SocketAddr {
+    fn to_lookup(&self) -> Lookup {
+        Lookup::Known(vec![*self])
+    }
+}
+
+impl ToSocketAddrs for (IpAddr, u16) {
+    fn to_lookup(&self) -> Lookup {
+        Lookup::Known(vec![SocketAddr::from(*self)])
+    }
+}
+
+impl ToSocketAddrs for str {
+    fn to_lookup(&self) -> Lookup {
+        match self.parse() {
+            Ok(addr) => Lookup::Known(vec![addr]),
+            Err(_) => Lookup::Name(self.to_owned()),
+        }
+    }
+}
+
+impl ToSocketAddrs for String {
+    fn to_lookup(&self) -> Lookup {
+        self.as_str().to_lookup()
+    }
+}
+
+impl ToSocketAddrs for (&str, u16) {
+    fn to_lookup(&self) -> Lookup {
+        let (host, port) = *self;
+        match host.parse::<IpAddr>() {
+            Ok(ip) => Lookup::Known(vec![SocketAddr::new(ip, port)]),
+            Err(_) => Lookup::Name(format!("{host}:{port}")),
+        }
+    }
+}
+
+impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
+    fn to_lookup(&self) -> Lookup {
+        (**self).to_lookup()
+    }
+}
+
+/// Looks `name` (`host:port`) up with the system's resolver, on a thread of
+/// its own: the resolver blocks, for as long as DNS takes. The task waits
+/// on a channel, and the thread's answer wakes it through its waker, from
+/// that thread (the loop's wakers work from any thread). A shortcut: a
+/// thread per look-up, where tokio sends it to its pool of blocking threads
+/// (`spawn_blocking`) and asyncio to its default executor. If the task gives
+/// up, the thread still finishes the look-up, and its answer goes nowhere.
+async fn look_up(name: String) -> io::Result<Vec<SocketAddr>> {
+    let (answer, answered) = oneshot::channel();
+    thread::Builder::new()
+        .name("resolver".to_owned())
+        .spawn(move || {
+            let addrs = net::ToSocketAddrs::to_socket_addrs(&name);
+            let addrs = addrs.map(Vec::from_iter).map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("could not look up {name}: {error}"),
+                )
+            });
+            let _ = answer.send(addrs); // the task may have given up
+        })?;
+    answered
+        .await
+        .unwrap_or_else(|_| Err(io::Error::other("the resolver thread died")))
+}
+// ANCHOR_END: connect
 
 /// A non-blocking listening socket on `addr`.
 fn listen(addr: SocketAddr) -> io::Result<net::TcpListener> {
