@@ -4,7 +4,11 @@
 //! Every operation is tried first. A non-blocking socket that is not ready
 //! answers `WouldBlock` at once; then the task waits for the reactor to say
 //! the socket has become ready, and tries again. Chapter 9's chat server is
-//! built on these two types.
+//! built on these types: [`TcpListener`], [`TcpStream`] (with `futures`'
+//! `AsyncRead` and `AsyncWrite`, as smol's), its halves [`OwnedReadHalf`]
+//! and [`OwnedWriteHalf`], and [`ToSocketAddrs`] for `connect`'s names.
+//! No `unsafe` here: registering a socket, which needs it, is in `reactor`.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::future::poll_fn;

@@ -198,19 +198,31 @@ impl Reactor {
         &self,
         socket: S,
     ) -> io::Result<Rc<Source<S>>> {
-        let key = self.sources.borrow().vacant();
         let source = Rc::new(Source {
-            key,
+            key: self.sources.borrow().vacant(),
             read: Readiness::new(),
             write: Readiness::new(),
             socket,
         });
-        source
-            .socket
-            .add_to(&self.poller, Event::all(key), self.mode)?;
+        // In the table first, so that it is there whenever it is in the poller.
+        let key = self.sources.borrow_mut().insert(source.clone());
+        debug_assert_eq!(key, source.key, "the place `vacant` named");
+        // SAFETY: `add_to` needs the socket deleted from the poller before it
+        // is closed. It is closed only when the last `Rc` of `source` goes,
+        // and the table keeps one from here until `deregister` (or the
+        // reactor's `Drop`) has deleted it; if adding fails, there is
+        // nothing to delete.
+        let added = unsafe {
+            source
+                .socket
+                .add_to(&self.poller, Event::all(key), self.mode)
+        };
+        if let Err(error) = added {
+            let removed = self.sources.borrow_mut().remove(key);
+            drop(removed); // never added: nothing to delete
+            return Err(error);
+        }
         self.count(|stats| stats.registrations += 1);
-        let inserted = self.sources.borrow_mut().insert(source.clone());
-        debug_assert_eq!(inserted, key, "the place `vacant` named");
         Ok(source)
     }
 
@@ -351,8 +363,10 @@ impl Reactor {
 }
 
 impl Drop for Reactor {
-    /// Sockets still registered (none, unless an owner was leaked) leave
-    /// the poller before the table, dropped next, may close them.
+    /// Sockets still registered leave the poller before the table, dropped
+    /// next, may close them. There are none: each socket's owner holds the
+    /// loop, so the loop and this reactor outlive it. This keeps the promise
+    /// `register` makes to `add_to` without leaning on that.
     fn drop(&mut self) {
         for (_, source) in self.sources.get_mut().iter() {
             let _ = source.socket.delete_from(&self.poller);
@@ -362,7 +376,14 @@ impl Drop for Reactor {
 
 /// A socket the reactor can register: the platform's raw handle, hidden.
 pub(crate) trait AsSocket {
-    fn add_to(
+    /// Adds the socket to `poller`, with `interest`, in `mode`.
+    ///
+    /// # Safety
+    ///
+    /// - The socket must be deleted from `poller` (with `delete_from`)
+    ///   before it is closed: `polling` needs that (on Windows it keeps
+    ///   state of its own per socket).
+    unsafe fn add_to(
         &self,
         poller: &Poller,
         interest: Event,
@@ -379,18 +400,14 @@ pub(crate) trait AsSocket {
 
 #[cfg(unix)]
 impl<T: std::os::fd::AsFd + std::os::fd::AsRawFd> AsSocket for T {
-    fn add_to(
+    unsafe fn add_to(
         &self,
         poller: &Poller,
         interest: Event,
         mode: PollMode,
     ) -> io::Result<()> {
         // SAFETY: `add_with_mode` needs the socket to be deleted from the
-        // poller before it is closed. The only caller, `Reactor::register`,
-        // adds the socket of a `Source` it then keeps in its table: the
-        // socket stays open while the table holds that `Rc`, and the table
-        // lets go of it only after deleting the socket from the poller (in
-        // `Reactor::deregister`, or in `Reactor`'s `Drop`).
+        // poller before it is closed, which our caller promises.
         unsafe { poller.add_with_mode(self.as_raw_fd(), interest, mode) }
     }
 
@@ -412,14 +429,14 @@ impl<T: std::os::fd::AsFd + std::os::fd::AsRawFd> AsSocket for T {
 impl<T: std::os::windows::io::AsSocket + std::os::windows::io::AsRawSocket> AsSocket
     for T
 {
-    fn add_to(
+    unsafe fn add_to(
         &self,
         poller: &Poller,
         interest: Event,
         mode: PollMode,
     ) -> io::Result<()> {
-        // SAFETY: as on Unix: the reactor's table keeps the socket open
-        // until it has deleted it from the poller.
+        // SAFETY: as on Unix: our caller promises to delete the socket from
+        // the poller before closing it.
         unsafe { poller.add_with_mode(self.as_raw_socket(), interest, mode) }
     }
 
