@@ -1,9 +1,11 @@
 //! TCP on the hand-rolled reactor, over loopback: echo round trips, many
 //! clients at once, several tasks waiting on one socket, end of file, refused
-//! connections, and registrations kept for a socket's life (no re-arming per
-//! round trip). The tests that matter most run twice, `NAME::edge` and
-//! `NAME::oneshot`: once with edge-triggered registrations, once with the
-//! one-shot ones of the fallback.
+//! connections, registrations kept for a socket's life (no re-arming per
+//! round trip); then what chapter 9's chat server needs: `try_read` and
+//! `readable`, `futures`' `AsyncRead`/`AsyncWrite`, owned halves, and
+//! `connect` by host name. The tests that matter most run twice,
+//! `NAME::edge` and `NAME::oneshot`: once with edge-triggered registrations,
+//! once with the one-shot ones of the fallback.
 
 mod support;
 
