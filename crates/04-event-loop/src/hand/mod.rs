@@ -35,7 +35,7 @@ pub use event_loop::{
     handle, spawn, spawn_named,
 };
 pub use introspect::{TaskInfo, TaskState, task_table};
-pub use net::{TcpListener, TcpStream};
+pub use net::{OwnedReadHalf, OwnedWriteHalf, TcpListener, TcpStream};
 pub use reactor::ReactorStats;
 pub use remote::{ClockHold, RemoteHandle, RemoteJoinHandle};
 pub use task::{AbortHandle, JoinError, JoinHandle, TaskId};

@@ -4,15 +4,23 @@
 //! Every operation is tried first. A non-blocking socket that is not ready
 //! answers `WouldBlock` at once; then the task waits for the reactor to say
 //! the socket has become ready, and tries again. Chapter 9's chat server is
-//! built on these two types.
+//! built on these types: [`TcpListener`], [`TcpStream`] (with `futures`'
+//! `AsyncRead` and `AsyncWrite`, as smol's), its halves [`OwnedReadHalf`]
+//! and [`OwnedWriteHalf`], and [`ToSocketAddrs`] for `connect`'s names.
+//! No `unsafe` here: registering a socket, which needs it, is in `reactor`.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
-use std::net::{self, Shutdown, SocketAddr, ToSocketAddrs};
+use std::net::{self, IpAddr, Shutdown, SocketAddr};
+use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
+use std::thread;
 
+use futures::channel::oneshot;
+use futures::io::{AsyncRead, AsyncWrite};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::current;
@@ -22,27 +30,26 @@ use super::reactor::{AsSocket, Direction, Source};
 
 // ANCHOR: registered
 /// A non-blocking socket registered with the loop's reactor, for as long as
-/// it lives.
-struct Registered<T: AsSocket> {
-    /// `Some` until `Drop`, which deregisters the socket before closing it.
-    io: Option<T>,
-    source: Rc<Source>,
+/// it lives. The socket is inside its `Source`, which the reactor's table
+/// shares until `Drop` deregisters it; this `Rc`, the last, then closes it.
+struct Registered<T: AsSocket + 'static> {
+    source: Rc<Source<T>>,
     core: Rc<Core>,
 }
 
-impl<T: AsSocket> Registered<T> {
+impl<T: AsSocket + 'static> Registered<T> {
     fn new(io: T) -> io::Result<Registered<T>> {
         let core = current::current("a socket made");
-        let source = core.reactor.register(&io)?;
-        Ok(Registered {
-            io: Some(io),
-            source,
-            core,
-        })
+        if core.is_closed() {
+            // A destructor run by `close` may try: the poller is going away.
+            return Err(io::Error::other("the event loop is closed"));
+        }
+        let source = core.reactor.register(io)?;
+        Ok(Registered { source, core })
     }
 
     fn io(&self) -> &T {
-        self.io.as_ref().expect("present until dropped")
+        self.source.socket()
     }
 
     fn poll_io<R>(
@@ -56,20 +63,40 @@ impl<T: AsSocket> Registered<T> {
         let polled = self
             .core
             .reactor
-            .poll_io(io, &self.source, direction, cx, || operation(io));
+            .poll_io(&*self.source, direction, cx, || operation(io));
         if polled.is_pending() {
             self.core.note_wait(Wait::SOCKET);
         }
         polled
     }
+
+    fn poll_ready(
+        &self,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let polled = self.core.reactor.poll_ready(&*self.source, direction, cx);
+        if polled.is_pending() {
+            self.core.note_wait(Wait::SOCKET);
+        }
+        polled
+    }
+
+    fn try_io<R>(
+        &self,
+        direction: Direction,
+        mut operation: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let io = self.io();
+        self.core
+            .reactor
+            .try_io(&*self.source, direction, || operation(io))
+    }
 }
 
-impl<T: AsSocket> Drop for Registered<T> {
+impl<T: AsSocket + 'static> Drop for Registered<T> {
     fn drop(&mut self) {
-        if let Some(io) = self.io.take() {
-            self.core.reactor.deregister(&io, &self.source);
-            drop(io); // closed only now, out of the poller
-        }
+        self.core.reactor.deregister(&*self.source);
     }
 }
 // ANCHOR_END: registered
@@ -85,14 +112,15 @@ impl TcpListener {
     /// Binds to `addr` and starts listening, with room for 1024 connections
     /// waiting to be accepted (as tokio; `std`'s own `bind` leaves room for
     /// 128, and a burst of clients beyond that waits a second to retry).
-    /// Call it inside the loop.
+    /// Call it inside the loop. A host name (`localhost:0`) is looked up by
+    /// `std`, which blocks the loop meanwhile: give it an address.
     ///
     /// # Panics
     ///
     /// Outside a running event loop.
-    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    pub fn bind(addr: impl net::ToSocketAddrs) -> io::Result<TcpListener> {
         let mut last_error = None;
-        for addr in addr.to_socket_addrs()? {
+        for addr in net::ToSocketAddrs::to_socket_addrs(&addr)? {
             match listen(addr) {
                 Ok(listener) => {
                     return Ok(TcpListener {
@@ -124,8 +152,9 @@ impl TcpListener {
 // ANCHOR_END: listener
 
 // ANCHOR: stream
-/// A TCP connection. Its methods take `&self`, so one task may read while
-/// another writes; two tasks reading at once would take turns being woken.
+/// A TCP connection. Its methods take `&self`, so several tasks may share it
+/// (through an `Rc`): one reading while another writes, or several waiting
+/// the same way, all woken at the next event.
 pub struct TcpStream {
     inner: Registered<net::TcpStream>,
 }
@@ -137,41 +166,30 @@ impl TcpStream {
         })
     }
 
-    /// Connects to `addr`, without blocking the loop while the handshake
-    /// goes on.
+    /// Connects to `addr`: a socket address, or a `"host:port"` string
+    /// whose host may be a name (see [`ToSocketAddrs`]). The loop goes on
+    /// while the name is looked up and the handshake is made. A name may
+    /// give several addresses: each is tried in turn, and if none answers,
+    /// the last error is returned.
     ///
     /// # Panics
     ///
     /// Outside a running event loop.
-    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-        let socket =
-            Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-        socket.set_nonblocking(true)?;
-        match socket.connect(&addr.into()) {
-            Ok(()) => {}
-            // The handshake has started; the socket becomes writable when it
-            // is done, whether it worked or not.
-            Err(error) if in_progress(&error) => {}
-            Err(error) => return Err(error),
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        let addrs = match addr.to_lookup() {
+            Lookup::Known(addrs) => addrs,
+            Lookup::Name(name) => look_up(name).await?,
+        };
+        let mut last_error = None;
+        for addr in addrs {
+            match TcpStream::connect_addr(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(error) => last_error = Some(error),
+            }
         }
-        let stream = TcpStream::from_std(socket.into())?;
-        poll_fn(|cx| {
-            stream.inner.poll_io(Direction::Write, cx, |io| {
-                if let Some(error) = io.take_error()? {
-                    return Err(error);
-                }
-                match io.peer_addr() {
-                    Ok(_) => Ok(()),
-                    // Not connected yet: wait for the next event.
-                    Err(error) if error.kind() == io::ErrorKind::NotConnected => {
-                        Err(io::ErrorKind::WouldBlock.into())
-                    }
-                    Err(error) => Err(error),
-                }
-            })
-        })
-        .await?;
-        Ok(stream)
+        Err(last_error.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to")
+        }))
     }
 
     /// Reads what has arrived, up to `buf.len()` bytes, waiting until
@@ -252,6 +270,413 @@ impl TcpStream {
     }
 }
 // ANCHOR_END: stream
+
+// ANCHOR: readiness
+/// Waiting for readiness, and trying without waiting: tokio's way to do I/O
+/// that the `read` and `write` above do not cover.
+impl TcpStream {
+    /// Waits until the stream may be readable: until the next event for
+    /// reading, unless nothing has said `WouldBlock` since the last one. A
+    /// [`TcpStream::try_read`] after it may still say `WouldBlock` (another
+    /// task took the bytes first): then wait again. As tokio's `readable`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use event_loop::hand::{EventLoop, TcpListener, TcpStream};
+    ///
+    /// EventLoop::new().run_until_complete(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0")?;
+    ///     let client = TcpStream::connect(listener.local_addr()?).await?;
+    ///     let (server, _) = listener.accept().await?;
+    ///     server.write_all(b"hi").await?;
+    ///     let mut buf = [0; 2];
+    ///     let read = loop {
+    ///         client.readable().await?;
+    ///         match client.try_read(&mut buf) {
+    ///             Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+    ///             result => break result?,
+    ///         }
+    ///     };
+    ///     assert_eq!(&buf[..read], b"hi");
+    ///     io::Result::Ok(())
+    /// })?;
+    /// # io::Result::Ok(())
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.inner.poll_ready(Direction::Read, cx)).await
+    }
+
+    /// Waits until the stream may be writable; see [`TcpStream::readable`].
+    pub async fn writable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.inner.poll_ready(Direction::Write, cx)).await
+    }
+
+    /// Reads what has arrived, never waiting: `WouldBlock` if nothing has,
+    /// which also marks the stream not readable until the next event. As
+    /// tokio's `try_read`, it does not even try while so marked.
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner
+            .try_io(Direction::Read, |mut io| io::Read::read(&mut io, buf))
+    }
+
+    /// Writes what the socket can take now, never waiting: `WouldBlock` if
+    /// it can take nothing, which marks it not writable until the next
+    /// event.
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.inner
+            .try_io(Direction::Write, |mut io| io::Write::write(&mut io, buf))
+    }
+}
+// ANCHOR_END: readiness
+
+// ANCHOR: futures_io
+// The `futures` crate's I/O traits, which smol and async-std use too: with
+// them, `futures::io::BufReader::new(stream).lines()` and
+// `AsyncWriteExt::write_all` work on a stream, as on smol's. For `&TcpStream`
+// too, so that one task may read a stream while another writes it. Each
+// calls the inherent poll of the same name, which takes `&self`.
+impl AsyncRead for TcpStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        TcpStream::poll_read(&self, cx, buf)
+    }
+}
+
+impl AsyncWrite for TcpStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        TcpStream::poll_write(&self, cx, buf)
+    }
+
+    /// Nothing to flush: what `write` took is the system's to send.
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Shuts the write direction down: the peer reads end-of-file.
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.shutdown(Shutdown::Write))
+    }
+}
+
+impl AsyncRead for &TcpStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        TcpStream::poll_read(*self, cx, buf)
+    }
+}
+
+impl AsyncWrite for &TcpStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        TcpStream::poll_write(*self, cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.shutdown(Shutdown::Write))
+    }
+}
+// ANCHOR_END: futures_io
+
+// ANCHOR: halves
+impl TcpStream {
+    /// Splits the stream into a reading half and a writing half, for two
+    /// tasks to own: one reading, the other writing. They share the stream
+    /// through an `Rc` (the loop runs its tasks on one thread, so neither
+    /// half need be `Send`); the stream closes when both are dropped. As
+    /// tokio's `into_split`.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        let stream = Rc::new(self);
+        let write = OwnedWriteHalf {
+            stream: Rc::clone(&stream),
+            shutdown_on_drop: true,
+        };
+        (OwnedReadHalf { stream }, write)
+    }
+}
+
+/// The reading half of a [`TcpStream`], from [`TcpStream::into_split`].
+#[derive(Debug)]
+pub struct OwnedReadHalf {
+    stream: Rc<TcpStream>,
+}
+
+/// The writing half of a [`TcpStream`], from [`TcpStream::into_split`].
+///
+/// Dropping it shuts the stream's write direction down, as dropping tokio's
+/// `OwnedWriteHalf` does: the peer reads end-of-file, while the read half
+/// goes on reading. `close` (from `AsyncWriteExt`) does the same at once.
+#[derive(Debug)]
+pub struct OwnedWriteHalf {
+    stream: Rc<TcpStream>,
+    /// Cleared once `poll_close` has shut the write direction down.
+    shutdown_on_drop: bool,
+}
+
+impl OwnedReadHalf {
+    /// See [`TcpStream::read`].
+    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.read(buf).await
+    }
+
+    /// See [`TcpStream::read_exact`].
+    pub async fn read_exact(&self, buf: &mut [u8]) -> io::Result<()> {
+        self.stream.read_exact(buf).await
+    }
+
+    /// See [`TcpStream::readable`].
+    pub async fn readable(&self) -> io::Result<()> {
+        self.stream.readable().await
+    }
+
+    /// See [`TcpStream::try_read`].
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.try_read(buf)
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.peer_addr()
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.local_addr()
+    }
+}
+
+impl OwnedWriteHalf {
+    /// See [`TcpStream::write`].
+    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.write(buf).await
+    }
+
+    /// See [`TcpStream::write_all`].
+    pub async fn write_all(&self, buf: &[u8]) -> io::Result<()> {
+        self.stream.write_all(buf).await
+    }
+
+    /// See [`TcpStream::writable`].
+    pub async fn writable(&self) -> io::Result<()> {
+        self.stream.writable().await
+    }
+
+    /// See [`TcpStream::try_write`].
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.try_write(buf)
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.peer_addr()
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.stream.local_addr()
+    }
+}
+
+impl Drop for OwnedWriteHalf {
+    fn drop(&mut self) {
+        if self.shutdown_on_drop {
+            // As tokio: an error (the peer gone already) has no one to go to.
+            let _ = self.stream.shutdown(Shutdown::Write);
+        }
+    }
+}
+
+impl AsyncRead for OwnedReadHalf {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.stream.poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for OwnedWriteHalf {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.stream.poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
+        let shut = self.stream.shutdown(Shutdown::Write);
+        if shut.is_ok() {
+            self.shutdown_on_drop = false;
+        }
+        Poll::Ready(shut)
+    }
+}
+
+impl AsRef<TcpStream> for OwnedReadHalf {
+    fn as_ref(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+
+impl AsRef<TcpStream> for OwnedWriteHalf {
+    fn as_ref(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+// ANCHOR_END: halves
+
+// ANCHOR: connect
+impl TcpStream {
+    /// Connects to one address, without blocking the loop while the
+    /// handshake goes on.
+    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket =
+            Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        socket.set_nonblocking(true)?;
+        match socket.connect(&addr.into()) {
+            Ok(()) => {}
+            // The handshake has started; the socket becomes writable when it
+            // is done, whether it worked or not.
+            Err(error) if in_progress(&error) => {}
+            Err(error) => return Err(error),
+        }
+        let stream = TcpStream::from_std(socket.into())?;
+        poll_fn(|cx| {
+            stream.inner.poll_io(Direction::Write, cx, |io| {
+                if let Some(error) = io.take_error()? {
+                    return Err(error);
+                }
+                match io.peer_addr() {
+                    Ok(_) => Ok(()),
+                    // Not connected yet: wait for the next event.
+                    Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+                        Err(io::ErrorKind::WouldBlock.into())
+                    }
+                    Err(error) => Err(error),
+                }
+            })
+        })
+        .await?;
+        Ok(stream)
+    }
+}
+
+/// What [`TcpStream::connect`] takes: a socket address, or a `"host:port"`
+/// string (or a `(host, port)` pair) whose host may be a name to look up.
+/// Like tokio's trait of the same name, and unlike `std`'s (which
+/// [`TcpListener::bind`] takes), it never blocks the loop: a literal address
+/// is parsed at once, and a name is looked up on a thread of its own.
+pub trait ToSocketAddrs {
+    /// The addresses, if they are literal; otherwise the name to look up.
+    fn to_lookup(&self) -> Lookup;
+}
+
+/// What a [`ToSocketAddrs`] gives [`TcpStream::connect`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Literal addresses: nothing to look up.
+    Known(Vec<SocketAddr>),
+    /// A `host:port` whose host is not a literal address: for the system's
+    /// resolver, which blocks, so on a thread.
+    Name(String),
+}
+
+impl ToSocketAddrs for SocketAddr {
+    fn to_lookup(&self) -> Lookup {
+        Lookup::Known(vec![*self])
+    }
+}
+
+impl ToSocketAddrs for (IpAddr, u16) {
+    fn to_lookup(&self) -> Lookup {
+        Lookup::Known(vec![SocketAddr::from(*self)])
+    }
+}
+
+impl ToSocketAddrs for str {
+    fn to_lookup(&self) -> Lookup {
+        match self.parse() {
+            Ok(addr) => Lookup::Known(vec![addr]),
+            Err(_) => Lookup::Name(self.to_owned()),
+        }
+    }
+}
+
+impl ToSocketAddrs for String {
+    fn to_lookup(&self) -> Lookup {
+        self.as_str().to_lookup()
+    }
+}
+
+impl ToSocketAddrs for (&str, u16) {
+    fn to_lookup(&self) -> Lookup {
+        let (host, port) = *self;
+        match host.parse::<IpAddr>() {
+            Ok(ip) => Lookup::Known(vec![SocketAddr::new(ip, port)]),
+            Err(_) => Lookup::Name(format!("{host}:{port}")),
+        }
+    }
+}
+
+impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
+    fn to_lookup(&self) -> Lookup {
+        (**self).to_lookup()
+    }
+}
+
+/// Looks `name` (`host:port`) up with the system's resolver, on a thread of
+/// its own: the resolver blocks, for as long as DNS takes. The task waits
+/// on a channel, and the thread's answer wakes it through its waker, from
+/// that thread (the loop's wakers work from any thread). A shortcut: a
+/// thread per look-up, where tokio sends it to its pool of blocking threads
+/// (`spawn_blocking`) and asyncio to its default executor. If the task gives
+/// up, the thread still finishes the look-up, and its answer goes nowhere.
+async fn look_up(name: String) -> io::Result<Vec<SocketAddr>> {
+    let (answer, answered) = oneshot::channel();
+    thread::Builder::new()
+        .name("resolver".to_owned())
+        .spawn(move || {
+            let addrs = net::ToSocketAddrs::to_socket_addrs(&name);
+            let addrs = addrs.map(Vec::from_iter).map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("could not look up {name}: {error}"),
+                )
+            });
+            let _ = answer.send(addrs); // the task may have given up
+        })?;
+    answered
+        .await
+        .unwrap_or_else(|_| Err(io::Error::other("the resolver thread died")))
+}
+// ANCHOR_END: connect
 
 /// A non-blocking listening socket on `addr`.
 fn listen(addr: SocketAddr) -> io::Result<net::TcpListener> {
