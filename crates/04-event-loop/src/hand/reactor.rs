@@ -116,10 +116,12 @@ impl Readiness {
     /// Keeps `waker` for the next event, unless it is kept already (a task
     /// polled again before the event, or waiting twice the same way).
     fn wait(&self, waker: &Waker) {
-        let mut waiters = self.waiters.borrow_mut();
-        if !waiters.iter().any(|kept| kept.will_wake(waker)) {
-            waiters.push(waker.clone());
+        if self.waiters.borrow().iter().any(|kept| kept.will_wake(waker)) {
+            return;
         }
+        // Cloned outside the borrow: a waker's `clone` is not ours to trust.
+        let waker = waker.clone();
+        self.waiters.borrow_mut().push(waker);
     }
 
     fn is_waited_on(&self) -> bool {
