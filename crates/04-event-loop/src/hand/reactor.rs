@@ -116,7 +116,12 @@ impl Readiness {
     /// Keeps `waker` for the next event, unless it is kept already (a task
     /// polled again before the event, or waiting twice the same way).
     fn wait(&self, waker: &Waker) {
-        if self.waiters.borrow().iter().any(|kept| kept.will_wake(waker)) {
+        if self
+            .waiters
+            .borrow()
+            .iter()
+            .any(|kept| kept.will_wake(waker))
+        {
             return;
         }
         // Cloned outside the borrow: a waker's `clone` is not ours to trust.
