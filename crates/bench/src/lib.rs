@@ -24,6 +24,8 @@
 //! | [`lateness`] | what blocks in the lateness workload, and the median and maximum |
 //! | [`machine`] | today's date, the CPU, and the process's memory, for the report |
 //! | [`estimates`] | reads the figures criterion wrote |
+//! | [`syscalls`] | counts the system calls of an echo round trip with `strace` |
+//! | [`targets`] | the hand-rolled loop's targets, each a ratio to a peer, met or missed |
 //! | [`markdown`] | the tables and number formats of the results files |
 //!
 //! Run the benchmarks with `cargo bench -p bench` (a few minutes), then
@@ -40,6 +42,8 @@ pub mod lateness;
 pub mod machine;
 pub mod markdown;
 pub mod runner;
+pub mod syscalls;
+pub mod targets;
 pub mod threads;
 pub mod with_async_std;
 pub mod with_smol;

@@ -1,6 +1,7 @@
-//! The report's pieces: the date it prints, what it reads from `/proc` and
-//! from criterion's files, and the markdown it writes. Each is checked on
-//! fixed text, so the tests need neither a benchmark run nor Linux.
+//! The report's pieces: the date it prints, what it reads from `/proc`,
+//! from criterion's files and from `strace`'s summaries, the targets it
+//! judges and the markdown it writes. Each is checked on fixed text, so the
+//! tests need neither a benchmark run, nor Linux, nor `strace`.
 
 use std::path::Path;
 use std::time::Duration;
@@ -8,7 +9,8 @@ use std::time::Duration;
 use bench::estimates::{self, median_of};
 use bench::machine::{civil_date, cpuinfo_model, limits_open_files, status_memory};
 use bench::markdown::{self, Table};
-use bench::{Lateness, Runtime};
+use bench::targets::{self, Bound, Target};
+use bench::{Lateness, Runtime, syscalls};
 
 #[test]
 fn days_since_1970_become_calendar_dates() {
@@ -144,4 +146,83 @@ fn figures_are_written_in_units_that_suit_them() {
     assert_eq!(markdown::bytes(2.0 * 1024.0 * 1024.0), "2.0 MiB");
     assert_eq!(markdown::rate(950_000.4), "950,000/s");
     assert_eq!(markdown::ratio(1.049), "1.05×");
+}
+
+#[test]
+fn strace_summaries_are_read_as_counts_by_name() {
+    let summary = "    calls syscall\n\
+                   --------- ----------------\n\
+                   \x20   20000 sendto\n\
+                   \x20   40001 recvfrom\n\
+                   \x20       1 epoll_create1\n\
+                   --------- ----------------\n\
+                   \x20   60002 total\n";
+    let counts = syscalls::parse_summary(summary);
+    assert_eq!(
+        counts.len(),
+        3,
+        "{counts:?}: no header, no dashes, no total"
+    );
+    assert_eq!(counts["recvfrom"], 40_001);
+    assert_eq!(counts["epoll_create1"], 1);
+    assert!(syscalls::parse_summary("strace: exec: No such file\n").is_empty());
+}
+
+#[test]
+fn a_round_trip_costs_what_the_run_with_round_trips_made_beyond_the_one_without() {
+    let counts = |pairs: &[(&str, u64)]| -> syscalls::Counts {
+        pairs
+            .iter()
+            .map(|&(name, n)| (name.to_string(), n))
+            .collect()
+    };
+    let with = counts(&[("sendto", 20_000), ("recvfrom", 40_001), ("execve", 1)]);
+    let without = counts(&[("recvfrom", 1), ("execve", 1), ("futex", 3)]);
+    let per_trip = syscalls::per_round_trip(&with, &without, 10_000);
+    assert_eq!(per_trip["sendto"], 2.0);
+    assert_eq!(per_trip["recvfrom"], 4.0);
+    assert!(!per_trip.contains_key("execve"), "setup cancels out");
+    assert!(per_trip["futex"] < 0.0, "one fewer is shown, not hidden");
+}
+
+#[test]
+fn a_count_that_cannot_be_made_says_why_instead_of_failing() {
+    // Without strace (as in CI) or with it, a program that does not exist
+    // gives a reason, never a panic.
+    let summary = std::env::temp_dir().join("bench-test-no-such-program.txt");
+    let error = syscalls::count(Path::new("/nonexistent/program"), &[], &summary)
+        .expect_err("nothing to count");
+    assert!(!error.to_string().is_empty());
+    let _ = std::fs::remove_file(summary);
+}
+
+#[test]
+fn a_target_is_met_or_missed_by_its_ratio() {
+    let target = |ratio, bound| Target {
+        what: "heap per sleeping task".to_string(),
+        peer: "tokio current-thread's".to_string(),
+        figures: ("432 B".to_string(), "277 B".to_string()),
+        ratio,
+        bound,
+    };
+    assert!(target(1.0, Bound::AtMost(1.0)).met(), "a tie meets it");
+    assert_eq!(target(1.56, Bound::AtMost(1.0)).verdict(), "missed");
+    assert_eq!(target(0.95, Bound::AtLeast(0.9)).verdict(), "met");
+    assert_eq!(target(0.85, Bound::AtLeast(0.9)).verdict(), "missed");
+    let table = targets::table(&[target(1.56, Bound::AtMost(1.0))]).render();
+    assert!(
+        table.contains("| heap per sleeping task ≤ 1.00× tokio current-thread's |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| 432 B / 277 B | 1.56× | missed |"),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_best_peer_is_the_lowest_figure() {
+    let figures = [("tokio-ct", 108.2), ("smol", 103.7), ("async-std", 105.0)];
+    assert_eq!(targets::lowest(figures), Some(("smol", 103.7)));
+    assert_eq!(targets::lowest([]), None);
 }

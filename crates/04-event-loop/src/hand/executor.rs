@@ -128,6 +128,9 @@ impl Core {
     /// Queues a task woken on the loop's own thread: no lock. `false` if the
     /// queue is busy (never, in practice: it is borrowed only for a moment).
     pub(crate) fn push_woken(&self, slot: usize, id: TaskId) -> bool {
+        if self.is_closed() {
+            return true; // nothing left to wake: the wake is dropped
+        }
         match self.ready.try_borrow_mut() {
             Ok(mut ready) => {
                 ready.push_back(Ready::Task { slot, id });
