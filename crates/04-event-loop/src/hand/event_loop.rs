@@ -186,7 +186,7 @@ impl EventLoop {
         self.run_until_complete(future)
     }
 
-    /// Runs the loop until [`Handle::stop`] or [`StopHandle::stop`] is
+    /// Runs the loop until [`Handle::stop`] or [`RemoteHandle::stop`] is
     /// called. With nothing to do it waits, for ever if need be, like
     /// asyncio's.
     ///

@@ -1,7 +1,7 @@
 //! A task: its future, its outcome and the waker of whoever awaits it, in one
 //! `Rc` that the loop and the [`JoinHandle`] share. The loop polls it through
 //! `Runnable`; the handle reads its outcome through `Joinable`. Its
-//! [`Header`] is the part a waker carries, to any thread.
+//! `Header` is the part a waker carries, to any thread.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
