@@ -19,14 +19,7 @@ use event_loop::hand::{
     EventLoop, TaskState, TcpListener, block_on, handle, sleep, spawn, spawn_named,
     task_table, yield_now,
 };
-use support::finishes_within;
-
-fn virtual_loop() -> EventLoop {
-    EventLoop::builder()
-        .virtual_time()
-        .build()
-        .expect("a poller")
-}
+use support::{finishes_within, virtual_loop};
 
 #[test]
 fn an_abort_handle_cancels_its_task_from_another_thread() {

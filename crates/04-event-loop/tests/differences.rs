@@ -4,12 +4,12 @@
 //! deadline), the far-future clamp, a task spawned on a closed loop, a future
 //! whose destructor panics after it is done, and what `sleep(0)` does.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use event_loop::hand::{self, EventLoop, FAR_FUTURE, sleep};
+use support::ReadyThenPanicsInDrop;
+
+mod support;
 
 const SHORT: Duration = Duration::from_micros(100);
 
@@ -78,33 +78,16 @@ fn hand_rolled_loop_cancels_a_task_spawned_after_close() {
 }
 // ANCHOR_END: closed
 
-/// Ready at once; its destructor panics.
-struct PanicsInDropAfterReady;
-
-impl Future for PanicsInDropAfterReady {
-    type Output = u32;
-
-    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<u32> {
-        Poll::Ready(7)
-    }
-}
-
-impl Drop for PanicsInDropAfterReady {
-    fn drop(&mut self) {
-        panic!("dropped after ready");
-    }
-}
-
 // ANCHOR: drop_panic
 #[tokio::test]
 async fn tokio_reports_a_destructor_panic_after_ready_as_the_tasks_panic() {
-    let outcome = tokio::spawn(PanicsInDropAfterReady).await;
+    let outcome = tokio::spawn(ReadyThenPanicsInDrop).await;
     assert!(outcome.unwrap_err().is_panic(), "the output is lost");
 }
 
 #[test]
 fn hand_rolled_loop_reports_it_the_same_way() {
-    let outcome = hand::block_on(async { hand::spawn(PanicsInDropAfterReady).await });
+    let outcome = hand::block_on(async { hand::spawn(ReadyThenPanicsInDrop).await });
     assert!(outcome.unwrap_err().is_panic(), "the output is lost");
 }
 // ANCHOR_END: drop_panic

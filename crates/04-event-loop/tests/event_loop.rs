@@ -14,16 +14,7 @@ use std::time::{Duration, Instant};
 use event_loop::hand::{
     self, EventLoop, block_on, sleep, sleep_until, spawn, yield_now,
 };
-use support::{DropCount, finishes_within};
-
-// ANCHOR: virtual_loop
-fn virtual_loop() -> EventLoop {
-    EventLoop::builder()
-        .virtual_time()
-        .build()
-        .expect("a poller")
-}
-// ANCHOR_END: virtual_loop
+use support::{DropCount, finishes_within, virtual_loop};
 
 #[test]
 fn run_until_complete_returns_the_output() {

@@ -21,14 +21,7 @@ use std::time::Duration;
 use event_loop::hand::{
     EventLoop, FAR_FUTURE, Handle, block_on, sleep, spawn, yield_now,
 };
-use support::{DropCount, finishes_within};
-
-fn virtual_loop() -> EventLoop {
-    EventLoop::builder()
-        .virtual_time()
-        .build()
-        .expect("a poller")
-}
+use support::{DropCount, ReadyThenPanicsInDrop, finishes_within, virtual_loop};
 
 // ---------------------------------------------------------------------------
 // Pin: a task's future never moves, not even out and back.
@@ -248,28 +241,9 @@ impl Drop for PanicsOnDrop {
     }
 }
 
-/// Ready at once with 7; its destructor panics.
-struct ReadyThenPanicsInDrop;
-
-impl Future for ReadyThenPanicsInDrop {
-    type Output = u32;
-
-    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<u32> {
-        Poll::Ready(7)
-    }
-}
-
-impl Drop for ReadyThenPanicsInDrop {
-    fn drop(&mut self) {
-        panic!("dropped after ready");
-    }
-}
-
 #[test]
 fn a_future_that_panics_in_drop_after_ready_is_reported_as_a_panic() {
     let event_loop = EventLoop::new();
-    // Hand-written: an `async` block would drop its locals inside its last
-    // poll, and that panic would be one in `poll`.
     let bomb = event_loop.create_task(ReadyThenPanicsInDrop);
     let fine = event_loop.create_task(async { "fine" });
     let (bomb, fine) =

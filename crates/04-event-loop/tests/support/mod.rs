@@ -1,10 +1,15 @@
 //! Helpers shared by the test files.
 #![allow(dead_code)] // each test file uses some of them
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use event_loop::hand::EventLoop;
 
 /// Counts the guards it hands out that have been dropped.
 #[derive(Debug, Default, Clone)]
@@ -42,4 +47,33 @@ pub fn finishes_within<T: Send + 'static>(
         let _ = sender.send(work());
     });
     receiver.recv_timeout(limit).ok()
+}
+
+// ANCHOR: virtual_loop
+/// A loop on virtual time: its clock moves only when every task waits.
+pub fn virtual_loop() -> EventLoop {
+    EventLoop::builder()
+        .virtual_time()
+        .build()
+        .expect("a poller")
+}
+// ANCHOR_END: virtual_loop
+
+/// Ready at once with 7; its destructor panics. Hand-written: an `async`
+/// block would drop its locals inside its last poll, and that panic would
+/// be one in `poll`.
+pub struct ReadyThenPanicsInDrop;
+
+impl Future for ReadyThenPanicsInDrop {
+    type Output = u32;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<u32> {
+        Poll::Ready(7)
+    }
+}
+
+impl Drop for ReadyThenPanicsInDrop {
+    fn drop(&mut self) {
+        panic!("dropped after ready");
+    }
 }
