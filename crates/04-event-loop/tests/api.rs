@@ -168,7 +168,8 @@ fn a_clock_hold_keeps_virtual_time_still_while_work_is_out_on_a_thread() {
 
 #[test]
 fn without_a_hold_virtual_time_jumps_past_work_out_on_a_thread() {
-    let unheld = finishes_within(Duration::from_secs(30), || job_beside_a_sleep(false));
+    let limit = Duration::from_secs(30);
+    let unheld = finishes_within(limit, || job_beside_a_sleep(false));
     assert_eq!(
         unheld.expect("the loop finished"),
         [("the sleep ended", Duration::from_secs(10))],

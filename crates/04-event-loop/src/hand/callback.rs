@@ -51,7 +51,8 @@ impl Callbacks {
     }
 
     pub(crate) fn set_timer(&mut self, key: CallbackKey, timer: TimerKey) {
-        if let Some(entry) = self.entries.get_mut(key.slot).filter(|e| e.id == key.id) {
+        let entry = self.entries.get_mut(key.slot);
+        if let Some(entry) = entry.filter(|entry| entry.id == key.id) {
             entry.timer = Some(timer);
         }
     }

@@ -92,6 +92,9 @@ pub(crate) struct Core {
     polling: Cell<Option<usize>>,
     /// Woken when the last task ends: a graceful shutdown waits for that.
     all_done: Cell<Option<Waker>>,
+    /// The waker of the future `run_until_complete` runs, and its header.
+    main: Arc<Header>,
+    main_waker: Waker,
 }
 // ANCHOR_END: core
 
@@ -104,8 +107,12 @@ impl Core {
     ) -> io::Result<Core> {
         let poller = Arc::new(Poller::new()?);
         let clock = Clock::new(virtual_time);
+        let remote = Arc::new(Remote::new(Arc::clone(&poller)));
+        let main = Arc::new(Header::new(MAIN, MAIN_SLOT, &remote));
         Ok(Core {
-            remote: Arc::new(Remote::new(Arc::clone(&poller))),
+            main_waker: Waker::from(Arc::clone(&main)),
+            main,
+            remote,
             ready: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(Slab::new()),
             next_task: Cell::new(1),
@@ -263,7 +270,8 @@ impl Core {
         if took >= self.slow_poll.get() {
             let name = name();
             warn!(
-                "slow poll: {name} ran {:.3} s without yielding; look for a blocking call",
+                "slow poll: {name} ran {:.3} s without yielding; \
+                 look for a blocking call",
                 took.as_secs_f64()
             );
         }
@@ -361,9 +369,8 @@ impl Core {
         self.start_running();
         let _running = Running(self);
         let _enter = Enter::new(self);
-        let main_header = Arc::new(Header::new(MAIN, MAIN_SLOT, &self.remote));
-        let main_waker = Waker::from(Arc::clone(&main_header));
         if main.is_some() {
+            self.main.mark_queued();
             self.ready.borrow_mut().push_back(Ready::Task {
                 slot: MAIN_SLOT,
                 id: MAIN,
@@ -393,16 +400,16 @@ impl Core {
                 since_check += 1;
                 match ready {
                     Ready::Callback(key) => self.run_callback(key),
-                    Ready::Task {
-                        slot: MAIN_SLOT, ..
-                    } => {
-                        main_header.take_queued();
-                        let Some(main) = main.as_mut() else { continue };
-                        if let Poll::Ready(output) = self.poll_main(main, &main_waker) {
+                    Ready::Task { slot, id } if slot != MAIN_SLOT => {
+                        self.run_task(slot, id);
+                    }
+                    Ready::Task { .. } => {
+                        self.main.take_queued();
+                        let polled = main.as_mut().map(|main| self.poll_main(main));
+                        if let Some(Poll::Ready(output)) = polled {
                             return Some(output);
                         }
                     }
-                    Ready::Task { slot, id } => self.run_task(slot, id),
                 }
             }
             if self.remote.stop.load(Ordering::Acquire) {
@@ -435,8 +442,8 @@ impl Core {
         self.running.set(true);
     }
 
-    fn poll_main<T>(&self, main: &mut MainFuture<'_, T>, waker: &Waker) -> Poll<T> {
-        let mut cx = Context::from_waker(waker);
+    fn poll_main<T>(&self, main: &mut MainFuture<'_, T>) -> Poll<T> {
+        let mut cx = Context::from_waker(&self.main_waker);
         let started = self.debug.get().then(Instant::now);
         let polled = main(&mut cx);
         if let Some(started) = started {

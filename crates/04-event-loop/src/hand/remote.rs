@@ -127,9 +127,7 @@ impl RemoteHandle {
         match self.remote.push(Incoming::Call(Box::new(callback))) {
             Ok(()) => true,
             Err(refused) => {
-                warn!(
-                    "call_soon_threadsafe on a closed event loop: the callback is dropped"
-                );
+                warn!("call_soon_threadsafe on a closed loop: callback dropped");
                 drop(refused);
                 false
             }

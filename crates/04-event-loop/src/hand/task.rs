@@ -85,6 +85,12 @@ impl Header {
         self.queued.store(false, Ordering::Release);
     }
 
+    /// Set when the loop queues the task itself (the main future, at the
+    /// start of a run).
+    pub(crate) fn mark_queued(&self) {
+        self.queued.store(true, Ordering::Release);
+    }
+
     pub(crate) fn is_queued(&self) -> bool {
         self.queued.load(Ordering::Acquire)
     }

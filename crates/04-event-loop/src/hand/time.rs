@@ -151,14 +151,16 @@ impl Timers {
         Some(self.insert(deadline, action))
     }
 
-    /// Replaces the waker of a pending sleep; `false` if it has fired.
-    /// The old waker is given back, to be dropped after the borrow.
-    fn set_waker(&mut self, key: TimerKey, waker: &Waker) -> Result<Option<Waker>, ()> {
-        match self.entries.get_mut(&key) {
-            Some(Action::Wake(old)) if old.will_wake(waker) => Ok(None),
-            Some(Action::Wake(old)) => Ok(Some(std::mem::replace(old, waker.clone()))),
-            _ => Err(()),
+    /// Replaces the waker of a pending sleep, giving back the old one, to
+    /// be dropped after the borrow; `Err` if the timer has fired.
+    fn set_waker(&mut self, key: TimerKey, new: &Waker) -> Result<Option<Waker>, ()> {
+        let Some(Action::Wake(old)) = self.entries.get_mut(&key) else {
+            return Err(());
+        };
+        if old.will_wake(new) {
+            return Ok(None);
         }
+        Ok(Some(std::mem::replace(old, new.clone())))
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
