@@ -158,6 +158,21 @@ fn every_echoed_byte_comes_back_as_sent() {
     });
 }
 
+/// The report counts the system calls of one connection's round trips
+/// (`report --echo-once`): one client alone must work on every runtime.
+#[test]
+fn one_connection_echoes_on_every_runtime() {
+    within_a_minute(|| {
+        for runner in runners() {
+            let echoed = runner.echo(1, SCALE.echo_rounds).unwrap_or_else(|error| {
+                panic!("echo on {}: {error}", runner.runtime())
+            });
+            let sent = SCALE.echo_rounds * MESSAGE_BYTES;
+            assert_eq!(echoed, sent, "on {}", runner.runtime());
+        }
+    });
+}
+
 #[test]
 fn no_two_echo_messages_are_alike() {
     let first = bench::message(0, 0);

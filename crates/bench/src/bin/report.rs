@@ -842,7 +842,7 @@ fn sleeping_task_heap(figures: &Figures) -> String {
         .iter()
         .map(|&size| {
             format!(
-                "{} ({} per task)",
+                "{}, {} per task",
                 markdown::bytes(size as f64),
                 markdown::bytes(size as f64 / sleepers)
             )
@@ -851,14 +851,16 @@ fn sleeping_task_heap(figures: &Figures) -> String {
     let in_large = hand.large.iter().sum::<usize>() as f64 / sleepers;
     let _ = writeln!(
         text,
-        "\nThe hand-rolled loop's rest: {} in blocks of {} and more, {}; and {} \
-         per task in smaller blocks, fewer than one per task.",
+        "\nThe hand-rolled loop's rest, per task: {} in {} blocks of {} or more \
+         ({}), and {} in smaller blocks, each size fewer than one block for \
+         every two tasks.",
         markdown::bytes(in_large),
+        hand.large.len(),
         markdown::bytes(LARGEST as f64),
         if large.is_empty() {
             "none".to_string()
         } else {
-            large.join(", ")
+            large.join("; ")
         },
         markdown::bytes(hand.shared() - in_large)
     );
