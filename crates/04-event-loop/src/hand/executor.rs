@@ -65,6 +65,11 @@ struct TaskEntry {
     wait: Wait,
 }
 
+/// The sizes of the table entries, for [`part_sizes`](super::part_sizes).
+pub(crate) fn entry_sizes() -> (usize, usize) {
+    (size_of::<Option<TaskEntry>>(), size_of::<Ready>())
+}
+
 /// The future `run_until_complete` runs, as a poll function: it lives on the
 /// caller's stack, so the loop borrows it instead of owning it.
 pub(crate) type MainFuture<'a, T> = &'a mut dyn FnMut(&mut Context<'_>) -> Poll<T>;

@@ -900,6 +900,11 @@ fn sizes() -> String {
     for (name, size) in rows {
         table.row(vec![name.to_string(), markdown::bytes(size as f64)]);
     }
+    // The loop's own parts, which only it can name.
+    for (name, size) in event_loop::hand::part_sizes() {
+        let name = format!("hand-rolled {name}");
+        table.row(vec![name, markdown::bytes(size as f64)]);
+    }
     text.push_str(&table.render());
     text
 }
