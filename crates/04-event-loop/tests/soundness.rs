@@ -471,3 +471,38 @@ fn a_sleep_captured_by_a_cancelled_callback_frees_its_timer() {
     });
     assert_eq!(timers, 0, "the callback's timer and the sleep's");
 }
+
+/// A waker whose last drop uses the loop (reads its timers), as a waker of
+/// another library's making may do anything when dropped.
+struct UsesTheLoopWhenDropped(Arc<AtomicBool>);
+
+impl std::task::Wake for UsesTheLoopWhenDropped {
+    fn wake(self: Arc<Self>) {}
+}
+
+impl Drop for UsesTheLoopWhenDropped {
+    fn drop(&mut self) {
+        let _ = event_loop::hand::handle().timers(); // borrows the timer heap
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_waker_replaced_in_a_timer_is_dropped_after_the_heap_is_released() {
+    let event_loop = virtual_loop();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&dropped);
+    event_loop.run_until_complete(async move {
+        let mut nap = sleep(Duration::from_secs(60));
+        let first = Waker::from(Arc::new(UsesTheLoopWhenDropped(seen)));
+        // Polled with the first waker, then with the task's own: the timer
+        // swaps the first out, and that is its last reference.
+        let _ = Pin::new(&mut nap).poll(&mut Context::from_waker(&first));
+        drop(first);
+        poll_fn(|cx| Poll::Ready(Pin::new(&mut nap).poll(cx).is_ready())).await;
+    });
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "dropped, without a double borrow"
+    );
+}

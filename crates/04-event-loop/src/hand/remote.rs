@@ -273,11 +273,16 @@ impl<T> Future for RemoteJoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Cloned, and the old one dropped, outside the lock: a waker's
+        // `clone` and `drop` are not ours to trust.
+        let waker = cx.waker().clone();
         let mut state = self.slot.lock();
         match std::mem::replace(&mut *state, State::Taken) {
             State::Finished(outcome) => Poll::Ready(outcome),
-            State::Running(_) => {
-                *state = State::Running(Some(cx.waker().clone()));
+            State::Running(old) => {
+                *state = State::Running(Some(waker));
+                drop(state);
+                drop(old);
                 Poll::Pending
             }
             State::Taken => panic!("`RemoteJoinHandle` polled after it completed"),

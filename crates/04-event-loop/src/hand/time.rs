@@ -151,16 +151,22 @@ impl Timers {
         Some(self.insert(deadline, action))
     }
 
-    /// Replaces the waker of a pending sleep, giving back the old one, to
-    /// be dropped after the borrow; `Err` if the timer has fired.
-    fn set_waker(&mut self, key: TimerKey, new: &Waker) -> Result<Option<Waker>, ()> {
-        let Some(Action::Wake(old)) = self.entries.get_mut(&key) else {
-            return Err(());
-        };
-        if old.will_wake(new) {
-            return Ok(None);
+    /// Whether the pending sleep `key` would wake `waker` already; `None`
+    /// if its timer has fired.
+    fn wakes(&self, key: TimerKey, waker: &Waker) -> Option<bool> {
+        match self.entries.get(&key)? {
+            Action::Wake(kept) => Some(kept.will_wake(waker)),
+            Action::Call(_) => None,
         }
-        Ok(Some(std::mem::replace(old, new.clone())))
+    }
+
+    /// Replaces the waker of a pending sleep, giving back the old one (or
+    /// the new one, if the timer has fired), to be dropped after the borrow.
+    fn set_waker(&mut self, key: TimerKey, new: Waker) -> Waker {
+        match self.entries.get_mut(&key) {
+            Some(Action::Wake(old)) => std::mem::replace(old, new),
+            _ => new,
+        }
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
@@ -306,19 +312,29 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         core.note_wait(Wait::TIMER);
-        let mut timers = core.timers.borrow_mut();
+        // A waker is cloned and dropped only outside the borrow of the
+        // heap: its `clone` and `drop` are not ours to trust.
         if let Some((remote, seq)) = &this.timer {
             if Arc::ptr_eq(remote, &core.remote) {
-                let key = timers.key(this.deadline, *seq);
-                if let Ok(old) = timers.set_waker(key, cx.waker()) {
-                    drop(timers);
-                    drop(old);
-                    return Poll::Pending;
+                let key = core.timers.borrow().key(this.deadline, *seq);
+                let wakes = core.timers.borrow().wakes(key, cx.waker());
+                match wakes {
+                    Some(true) => return Poll::Pending,
+                    Some(false) => {
+                        let new = cx.waker().clone();
+                        let old = core.timers.borrow_mut().set_waker(key, new);
+                        drop(old);
+                        return Poll::Pending;
+                    }
+                    None => {} // fired, and polled before its deadline: again
                 }
             }
         }
-        let (_, seq) = timers.insert(this.deadline, Action::Wake(cx.waker().clone()));
-        drop(timers);
+        let waker = cx.waker().clone();
+        let (_, seq) = core
+            .timers
+            .borrow_mut()
+            .insert(this.deadline, Action::Wake(waker));
         this.timer = Some((Arc::clone(&core.remote), seq));
         Poll::Pending
     }
