@@ -129,11 +129,14 @@ pub struct EventLoop {
 pub struct Closed {
     /// Tasks `shutdown` cancelled first, giving their cleanup time to run.
     pub cancelled: usize,
-    /// Whether every task had ended before `shutdown`'s grace ran out.
+    /// Whether every task had ended by the time the loop closed: within
+    /// `shutdown`'s grace, or (for `close`) because none was left.
     pub in_time: bool,
-    /// Tasks dropped before they ended (their handles say `Cancelled`).
+    /// Tasks dropped at the close before they ended (their handles say
+    /// `Cancelled`, or the panic of a destructor).
     pub tasks: usize,
-    /// Callbacks from `call_soon` that never ran.
+    /// Callbacks that never ran: from `call_soon`, `call_later` (which also
+    /// count as timers) and `call_soon_threadsafe`.
     pub callbacks: usize,
     /// Timers that never fired: sleeps of the dropped tasks, `call_later`s.
     pub timers: usize,
