@@ -33,6 +33,11 @@ check-exercises:
 book:
     mdbook build book
 
+# Check in headless Chromium that no page of the book overflows at 1280 px
+# (skips when chromium is missing)
+book-check-width:
+    python3 .ci/book-check-width
+
 # Serve the book at http://localhost:3000, rebuilding on every change
 serve:
     mdbook serve book
