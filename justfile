@@ -17,9 +17,9 @@ test:
 exercise name:
     cargo test -p {{name}}
 
-# Show a hint for an exercise
-hint name:
-    cargo run -q -p exercises -- hint {{name}}
+# Show a hint for an exercise, one step at a time: `just hint ch1-countdown 2`
+hint name step="1":
+    cargo run -q -p exercises -- hint {{name}} {{step}}
 
 # Show which exercises pass so far
 progress:

@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::hints::{self, Hint};
 use crate::manifest;
 
 /// The files every exercise ships, relative to `exercises/NAME`.
@@ -102,9 +103,9 @@ impl Exercise {
             .to_string()
     }
 
-    /// The text of `HINT.md`.
-    pub fn hint(&self) -> io::Result<String> {
-        fs::read_to_string(self.dir.join("HINT.md"))
+    /// The steps of `HINT.md`.
+    pub fn hints(&self) -> io::Result<Vec<Hint>> {
+        Ok(hints::parse(&fs::read_to_string(self.dir.join("HINT.md"))?))
     }
 
     /// The package name of the solution: `NAME-solution`.
@@ -142,6 +143,9 @@ impl Exercise {
         }
         if !read(&self.dir.join("src/lib.rs")).contains("// TODO") {
             problems.push("no `// TODO` marks where the learner works".into());
+        }
+        if let Ok(steps) = self.hints() {
+            problems.extend(hints::problems(&steps));
         }
         if self.order().is_none() {
             problems.push(

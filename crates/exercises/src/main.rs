@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod exercise;
+mod hints;
 mod manifest;
 
 use std::process::ExitCode;
@@ -20,10 +21,10 @@ const USAGE: &str = "\
 Usage: cargo run -p exercises -- COMMAND
 
 Commands:
-  list         every exercise, with what it asks
-  hint NAME    a hint for one exercise
-  progress     which exercises pass so far
-  check        prove each exercise fails as shipped and its solution passes
+  list           every exercise, with what it asks
+  hint NAME [N]  hint N (from 1) for one exercise, in steps: the first, then 2...
+  progress       how many tests of each exercise pass, and what to run next
+  check          prove each exercise fails as shipped and its solution passes
 ";
 
 /// Exit code for a command line we cannot act on.
@@ -34,7 +35,7 @@ const USAGE_ERROR: u8 = 2;
 enum Command {
     Help,
     List,
-    Hint(String),
+    Hint { name: String, step: usize },
     Progress,
     Check,
 }
@@ -44,7 +45,14 @@ fn parse(args: &[String]) -> Result<Command, String> {
     match words.as_slice() {
         [] | ["help" | "-h" | "--help"] => Ok(Command::Help),
         ["list"] => Ok(Command::List),
-        ["hint", name] => Ok(Command::Hint(name.to_string())),
+        ["hint", name] => Ok(Command::Hint {
+            name: name.to_string(),
+            step: 1,
+        }),
+        ["hint", name, step] => Ok(Command::Hint {
+            name: name.to_string(),
+            step: parse_step(step)?,
+        }),
         ["progress"] => Ok(Command::Progress),
         ["check"] => Ok(Command::Check),
         ["hint"] => Err("`hint` needs the name of an exercise".into()),
@@ -53,6 +61,16 @@ fn parse(args: &[String]) -> Result<Command, String> {
         }
         [other, ..] => Err(format!("unknown command `{other}`")),
     }
+}
+
+/// A hint's step: a whole number, counted from 1 (the range is checked once
+/// the exercise is known).
+fn parse_step(step: &str) -> Result<usize, String> {
+    step.parse().map_err(|_| {
+        format!(
+            "the hint step must be a number from 1 up, like `hint NAME 2`, not `{step}`"
+        )
+    })
 }
 
 fn main() -> ExitCode {
@@ -73,7 +91,9 @@ fn run(command: Command) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::List => with_exercises(list),
-        Command::Hint(name) => with_exercises(|exercises| hint(exercises, &name)),
+        Command::Hint { name, step } => {
+            with_exercises(|exercises| hint(exercises, &name, step))
+        }
         Command::Progress => with_exercises(progress),
         Command::Check => with_exercises(check),
     }
@@ -98,23 +118,43 @@ fn list(exercises: &[Exercise]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn hint(exercises: &[Exercise], name: &str) -> ExitCode {
-    let Some(exercise) = exercises.iter().find(|exercise| exercise.name == name) else {
-        let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
-        eprintln!("error: no exercise is called `{name}`");
-        eprintln!("the exercises are: {}", names.join(", "));
-        return ExitCode::from(USAGE_ERROR);
+fn hint(exercises: &[Exercise], name: &str, step: usize) -> ExitCode {
+    let exercise = match find(exercises, name) {
+        Ok(exercise) => exercise,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(USAGE_ERROR);
+        }
     };
-    match exercise.hint() {
+    let steps = match exercise.hints() {
+        Ok(steps) => steps,
+        Err(error) => {
+            eprintln!("error: cannot read the hints of {name}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match hints::render(name, &steps, step) {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: cannot read the hint of {name}: {error}");
-            ExitCode::FAILURE
+            eprintln!("error: {name}: {error}");
+            ExitCode::from(USAGE_ERROR)
         }
     }
+}
+
+/// The exercise called `name`, or an error that names the ones there are.
+fn find<'a>(exercises: &'a [Exercise], name: &str) -> Result<&'a Exercise, String> {
+    let found = exercises.iter().find(|exercise| exercise.name == name);
+    found.ok_or_else(|| {
+        let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
+        format!(
+            "no exercise is called `{name}`; the exercises are: {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// Progress is information, not a verdict: it exits 0 however far along you are.
@@ -209,8 +249,25 @@ mod tests {
         assert_eq!(parse_words(&["list"]), Ok(Command::List));
         assert_eq!(parse_words(&["progress"]), Ok(Command::Progress));
         assert_eq!(parse_words(&["check"]), Ok(Command::Check));
-        let hint = parse_words(&["hint", "ch1-countdown"]);
-        assert_eq!(hint, Ok(Command::Hint("ch1-countdown".into())));
+    }
+
+    #[test]
+    fn hint_alone_asks_for_the_first_step_and_a_number_for_that_step() {
+        let first = parse_words(&["hint", "ch1-countdown"]);
+        let name = "ch1-countdown".to_string();
+        assert_eq!(first, Ok(Command::Hint { name, step: 1 }));
+        let third = parse_words(&["hint", "ch1-countdown", "3"]);
+        let name = "ch1-countdown".to_string();
+        assert_eq!(third, Ok(Command::Hint { name, step: 3 }));
+    }
+
+    #[test]
+    fn a_hint_step_that_is_not_a_number_is_named_in_the_error() {
+        for step in ["two", "-1", "1.5", ""] {
+            let error = parse_words(&["hint", "ch1-countdown", step]).unwrap_err();
+            assert!(error.contains("a number from 1 up"), "{error}");
+            assert!(error.contains(&format!("not `{step}`")), "{error}");
+        }
     }
 
     #[test]
@@ -228,6 +285,8 @@ mod tests {
         assert_eq!(no_name, Err("`hint` needs the name of an exercise".into()));
         let extra = parse_words(&["list", "ch1-countdown"]);
         assert_eq!(extra, Err("too many arguments for `list`".into()));
+        let extra = parse_words(&["hint", "ch1-countdown", "2", "3"]);
+        assert_eq!(extra, Err("too many arguments for `hint`".into()));
     }
 
     #[test]
