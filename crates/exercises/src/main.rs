@@ -12,10 +12,12 @@
 mod exercise;
 mod hints;
 mod manifest;
+mod progress;
 
 use std::process::ExitCode;
 
-use exercise::{Exercise, cargo_test, workspace_root};
+use exercise::{Exercise, workspace_root};
+use progress::TestRun;
 
 const USAGE: &str = "\
 Usage: cargo run -p exercises -- COMMAND
@@ -160,22 +162,38 @@ fn find<'a>(exercises: &'a [Exercise], name: &str) -> Result<&'a Exercise, Strin
 /// Progress is information, not a verdict: it exits 0 however far along you are.
 fn progress(exercises: &[Exercise]) -> ExitCode {
     let width = name_width(exercises);
-    let mut passed = 0;
+    let mut runs = Vec::new();
     for exercise in exercises {
-        let passes = cargo_test(&exercise.name, &[]);
-        passed += usize::from(passes);
-        let (mark, word) = if passes {
-            ("x", "passed")
-        } else {
-            (" ", "not yet")
-        };
-        println!("  [{mark}] {:<width$}{word}", exercise.name);
+        let run = TestRun::of(&exercise.name);
+        let mark = if run.passes() { "x" } else { " " };
+        println!("  [{mark}] {:<width$}{}", exercise.name, run.describe());
+        runs.push(run);
     }
+    let passed = runs.iter().filter(|run| run.passes()).count();
     println!("\n{}", bar(passed, exercises.len()));
-    if passed < exercises.len() {
-        println!("Stuck? `cargo run -p exercises -- hint NAME` shows a hint.");
+    let first_unfinished = exercises.iter().zip(&runs).find(|(_, run)| !run.passes());
+    match first_unfinished {
+        Some((exercise, run)) => print!("\n{}", next_steps(&exercise.name, run)),
+        None => println!("\nEvery exercise passes. Well done!"),
     }
     ExitCode::SUCCESS
+}
+
+/// What to do next for the first exercise that does not pass yet.
+fn next_steps(name: &str, run: &TestRun) -> String {
+    let mut text = format!("Next: {name}. Run `cargo test -p {name}`.\n");
+    if let TestRun::Failing {
+        first_failure: Some(test),
+        ..
+    } = run
+    {
+        text.push_str(&format!("Start with its first failing test, `{test}`.\n"));
+    }
+    text.push_str(&format!(
+        "`cargo run -p exercises -- watch` reruns its tests on every save.\n\
+         Stuck? `cargo run -p exercises -- hint {name}` shows a first hint.\n"
+    ));
+    text
 }
 
 /// One line per exercise, a summary, and a failing exit code if anything is off.
@@ -287,6 +305,25 @@ mod tests {
         assert_eq!(extra, Err("too many arguments for `list`".into()));
         let extra = parse_words(&["hint", "ch1-countdown", "2", "3"]);
         assert_eq!(extra, Err("too many arguments for `hint`".into()));
+    }
+
+    #[test]
+    fn next_steps_name_the_command_and_the_first_failing_test() {
+        let run = TestRun::Failing {
+            passed: 1,
+            failed: 2,
+            first_failure: Some("step_1_creating".into()),
+        };
+        let next = next_steps("ch1-countdown", &run);
+        assert!(next.starts_with("Next: ch1-countdown."), "{next}");
+        assert!(next.contains("`cargo test -p ch1-countdown`"), "{next}");
+        assert!(
+            next.contains("first failing test, `step_1_creating`"),
+            "{next}"
+        );
+        assert!(next.contains("hint ch1-countdown`"), "{next}");
+        let broken = next_steps("ch1-countdown", &TestRun::DidNotCompile);
+        assert!(!broken.contains("failing test"), "{broken}");
     }
 
     #[test]
