@@ -32,7 +32,8 @@ pub async fn greet_one_by_one(pause: Duration) {
 // ANCHOR: main
 /// `#[tokio::main]` turns an `async fn` into a plain one that builds a runtime
 /// (multi-threaded by default) and blocks on the body. It works on any function,
-/// not only on `main`.
+/// not only on `main`, but each call builds a new runtime and drops it before
+/// returning, and a call from inside a runtime panics.
 #[tokio::main]
 pub async fn run_greet_all(pause: Duration) {
     greet_all(pause).await;

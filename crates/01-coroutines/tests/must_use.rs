@@ -2,29 +2,11 @@
 //! compiler says so. This test compiles `snippets/forgot_await.rs` and keeps the
 //! warning as a snapshot, which the book shows.
 
-use std::process::Command;
+mod snippet;
 
 #[test]
 fn compiler_warns_when_a_future_is_never_awaited() {
-    let out_dir =
-        std::env::temp_dir().join(format!("forgot-await-{}", std::process::id()));
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
-    let output = Command::new(rustc)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "--edition",
-            "2024",
-            "--crate-type",
-            "lib",
-            "--emit",
-            "metadata",
-        ])
-        .args(["--color", "never", "--out-dir"])
-        .arg(&out_dir)
-        .arg("snippets/forgot_await.rs")
-        .output()
-        .expect("rustc runs wherever cargo test runs");
-    let _ = std::fs::remove_dir_all(&out_dir);
+    let output = snippet::compile("forgot_await", &[]);
     assert!(
         output.status.success(),
         "the snippet compiles, with a warning"

@@ -1,4 +1,27 @@
 //! A join: one future that drives several and finishes when all have.
+//!
+//! # Examples
+//!
+//! A future made by an `async fn` is not `Unpin`; `Box::pin` makes one that is.
+//!
+//! ```
+//! use std::time::Duration;
+//! use coroutines::hand::{block_on, greet_async, join_all};
+//!
+//! let greeters =
+//!     ["Ada", "Grace"].map(|name| Box::pin(greet_async(name, Duration::ZERO)));
+//! block_on(join_all(greeters));
+//! ```
+//!
+//! Without `Box::pin`, the join does not compile:
+//!
+//! ```compile_fail,E0277
+//! use std::time::Duration;
+//! use coroutines::hand::{block_on, greet_async, join_all};
+//!
+//! let greeters = ["Ada", "Grace"].map(|name| greet_async(name, Duration::ZERO));
+//! block_on(join_all(greeters));
+//! ```
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,8 +43,10 @@ enum Slot<F: Future> {
 /// Joins the futures: polling the result polls each unfinished one in turn.
 ///
 /// Shortcut: the futures must be `Unpin` so that they can move into a `Vec`
-/// and be polled there; `futures::future::join_all` and `tokio::join!` pin
-/// them in place instead and accept any future.
+/// and be polled there through `Pin::new`; wrap an `async fn` future in
+/// `Box::pin` first. `futures::future::join_all` pins its futures itself (in
+/// one `Pin<Box<[_]>>`) and `tokio::join!` pins them in its own future, so
+/// both accept any future.
 pub fn join_all<F>(futures: impl IntoIterator<Item = F>) -> JoinAll<F>
 where
     F: Future + Unpin,

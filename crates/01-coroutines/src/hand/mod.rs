@@ -21,19 +21,22 @@ use crate::NAMES;
 use std::time::Duration;
 
 // ANCHOR: together
-/// All three greeters at once: one pause in all.
+/// All three greeters at once: one pause in all. `Box::pin` gives each
+/// `async fn` future a fixed place, which our `join_all` needs.
 pub fn greet_all(pause: Duration) {
-    let greeters = NAMES.map(|name| greet(name, pause));
+    let greeters = NAMES.map(|name| Box::pin(greet_async(name, pause)));
     block_on(join_all(greeters));
 }
 // ANCHOR_END: together
 
 // ANCHOR: one_by_one
 /// The same greeters awaited one after the other: three pauses in all.
+/// `.await` needs no `Box::pin`: the awaited future lives inside the
+/// awaiting one, which `block_on` has pinned.
 pub fn greet_one_by_one(pause: Duration) {
     block_on(async {
         for name in NAMES {
-            greet(name, pause).await;
+            greet_async(name, pause).await;
         }
     });
 }
