@@ -19,9 +19,8 @@ async def main():
     await asyncio.sleep(0)  # one turn of the loop, for the tasks
     print("awaiting the gathering")
     await gathering
+    # ANCHOR_END: gather
 
-
-# ANCHOR_END: gather
 
 if __name__ == "__main__":
     asyncio.run(main())
