@@ -13,6 +13,7 @@ mod exercise;
 mod hints;
 mod manifest;
 mod progress;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,8 @@ Commands:
   list           every exercise, with what it asks
   hint NAME [N]  hint N (from 1) for one exercise, in steps: the first, then 2...
   progress       how many tests of each exercise pass, and what to run next
+  watch [NAME]   rerun the tests of NAME (or of the first unfinished exercise)
+                 on every save; Ctrl-C ends
   check          prove each exercise fails as shipped and its solution passes
 ";
 
@@ -37,8 +40,13 @@ const USAGE_ERROR: u8 = 2;
 enum Command {
     Help,
     List,
-    Hint { name: String, step: usize },
+    Hint {
+        name: String,
+        step: usize,
+    },
     Progress,
+    /// The exercise to watch, or `None` for the first unfinished one.
+    Watch(Option<String>),
     Check,
 }
 
@@ -56,11 +64,14 @@ fn parse(args: &[String]) -> Result<Command, String> {
             step: parse_step(step)?,
         }),
         ["progress"] => Ok(Command::Progress),
+        ["watch"] => Ok(Command::Watch(None)),
+        ["watch", name] => Ok(Command::Watch(Some(name.to_string()))),
         ["check"] => Ok(Command::Check),
         ["hint"] => Err("`hint` needs the name of an exercise".into()),
-        [known @ ("list" | "hint" | "progress" | "check"), ..] => {
-            Err(format!("too many arguments for `{known}`"))
-        }
+        [
+            known @ ("list" | "hint" | "progress" | "watch" | "check"),
+            ..,
+        ] => Err(format!("too many arguments for `{known}`")),
         [other, ..] => Err(format!("unknown command `{other}`")),
     }
 }
@@ -97,6 +108,7 @@ fn run(command: Command) -> ExitCode {
             with_exercises(|exercises| hint(exercises, &name, step))
         }
         Command::Progress => with_exercises(progress),
+        Command::Watch(name) => with_exercises(|exercises| watch(exercises, name)),
         Command::Check => with_exercises(check),
     }
 }
@@ -142,6 +154,19 @@ fn hint(exercises: &[Exercise], name: &str, step: usize) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {name}: {error}");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+fn watch(exercises: &[Exercise], name: Option<String>) -> ExitCode {
+    let Some(name) = name else {
+        return watch::watch(exercises, None);
+    };
+    match find(exercises, &name) {
+        Ok(exercise) => watch::watch(exercises, Some(exercise)),
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::from(USAGE_ERROR)
         }
     }
@@ -267,6 +292,9 @@ mod tests {
         assert_eq!(parse_words(&["list"]), Ok(Command::List));
         assert_eq!(parse_words(&["progress"]), Ok(Command::Progress));
         assert_eq!(parse_words(&["check"]), Ok(Command::Check));
+        assert_eq!(parse_words(&["watch"]), Ok(Command::Watch(None)));
+        let named = parse_words(&["watch", "ch1-countdown"]);
+        assert_eq!(named, Ok(Command::Watch(Some("ch1-countdown".into()))));
     }
 
     #[test]
@@ -303,6 +331,8 @@ mod tests {
         assert_eq!(no_name, Err("`hint` needs the name of an exercise".into()));
         let extra = parse_words(&["list", "ch1-countdown"]);
         assert_eq!(extra, Err("too many arguments for `list`".into()));
+        let extra = parse_words(&["watch", "ch1-countdown", "ch1-concurrent"]);
+        assert_eq!(extra, Err("too many arguments for `watch`".into()));
         let extra = parse_words(&["hint", "ch1-countdown", "2", "3"]);
         assert_eq!(extra, Err("too many arguments for `hint`".into()));
     }
