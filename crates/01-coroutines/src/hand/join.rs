@@ -79,7 +79,7 @@ impl<F: Future + Unpin> Future for JoinAll<F> {
             return Poll::Pending;
         }
         let outputs = self.slots.iter_mut().map(|slot| match slot {
-            Slot::Finished(output) => output.take().expect("each output is taken once"),
+            Slot::Finished(output) => output.take().expect("taken once"),
             Slot::Running(_) => unreachable!("all futures are finished"),
         });
         Poll::Ready(outputs.collect())
