@@ -144,6 +144,9 @@ impl Exercise {
         if !read(&self.dir.join("src/lib.rs")).contains("// TODO") {
             problems.push("no `// TODO` marks where the learner works".into());
         }
+        if let Ok(tests) = fs::read_to_string(self.dir.join("tests/check.rs")) {
+            problems.extend(test_name_problems(&tests));
+        }
         if let Ok(steps) = self.hints() {
             problems.extend(hints::problems(&steps));
         }
@@ -221,6 +224,49 @@ impl Exercise {
     fn manifest(&self) -> String {
         read(&self.dir.join("Cargo.toml"))
     }
+}
+
+/// The names of the test functions in a test file: each `fn` after a
+/// `#[test]` or `#[tokio::test...]` attribute (other attributes in between).
+pub fn test_names(source: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut after_test_attribute = false;
+    for line in source.lines().map(str::trim) {
+        if line.starts_with("#[test]") || line.starts_with("#[tokio::test") {
+            after_test_attribute = true;
+        } else if after_test_attribute && !line.starts_with("#[") {
+            let name = line
+                .split("fn ")
+                .nth(1)
+                .and_then(|rest| rest.split('(').next());
+            names.extend(name.map(str::trim));
+            after_test_attribute = false;
+        }
+    }
+    names
+}
+
+/// libtest runs and reports tests in name order, so each is named
+/// `step_N_...` (N from 1 to 9, one digit so that the order is the number's):
+/// the first to fail is then the first thing to do.
+fn test_name_problems(source: &str) -> Vec<String> {
+    let names = test_names(source);
+    let step = |name: &str| -> Option<u8> {
+        let (digit, behaviour) = name.strip_prefix("step_")?.split_once('_')?;
+        let digit: u8 = digit.parse().ok().filter(|_| digit.len() == 1)?;
+        (digit >= 1 && !behaviour.is_empty()).then_some(digit)
+    };
+    let mut problems: Vec<String> = names
+        .iter()
+        .filter(|name| step(name).is_none())
+        .map(|name| format!("tests/check.rs: test `{name}` is not named `step_N_...` (N from 1 to 9)"))
+        .collect();
+    if names.is_empty() {
+        problems.push("tests/check.rs has no tests".into());
+    } else if !names.iter().any(|name| step(name) == Some(1)) {
+        problems.push("tests/check.rs: no test is step 1 (`step_1_...`)".into());
+    }
+    problems
 }
 
 /// Runs `cargo test -q -p PACKAGE ARGS...` with its output hidden; true when it
@@ -308,6 +354,46 @@ mod tests {
         let exercise = Exercise::at(&root, root.join("solutions/ch1-countdown"));
         let problems = exercise.exercise_problems();
         assert_eq!(problems.len(), 6, "{problems:?}");
+    }
+
+    #[test]
+    fn test_names_are_read_after_test_attributes_only() {
+        let source = "\
+fn helper() {}
+
+#[test]
+fn step_1_first() {}
+
+#[tokio::test(start_paused = true)]
+async fn step_2_second() {}
+
+#[test]
+#[should_panic(expected = \"polled after it completed\")]
+fn step_3_third() {}
+";
+        assert_eq!(
+            test_names(source),
+            ["step_1_first", "step_2_second", "step_3_third"]
+        );
+        assert_eq!(test_name_problems(source), Vec::<String>::new());
+    }
+
+    #[test]
+    fn tests_not_named_in_steps_are_reported() {
+        let source = "#[test]\nfn counts_down() {}\n#[test]\nfn step_10_late() {}\n";
+        let problems = test_name_problems(source);
+        assert_eq!(problems.len(), 3, "two names, and no step 1: {problems:?}");
+        assert!(problems[0].contains("`counts_down`"), "{problems:?}");
+        assert!(problems[1].contains("`step_10_late`"), "{problems:?}");
+    }
+
+    #[test]
+    fn every_exercise_names_its_tests_in_the_order_of_its_steps() {
+        for exercise in real_exercises() {
+            let source = read(&exercise.dir.join("tests/check.rs"));
+            let problems = test_name_problems(&source);
+            assert!(problems.is_empty(), "{}: {problems:?}", exercise.name);
+        }
     }
 
     #[test]

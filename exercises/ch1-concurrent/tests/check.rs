@@ -16,20 +16,20 @@ fn greetings_for(names: &[&str]) -> Vec<String> {
 }
 
 #[tokio::test(start_paused = true)]
-async fn greetings_come_back_in_the_order_of_the_names() {
+async fn step_1_greetings_come_back_in_the_order_of_the_names() {
     let names = ["Ada", "Grace", "Linus"];
     assert_eq!(greet_all(&names, PAUSE).await, greetings_for(&names));
 }
 
 #[tokio::test(start_paused = true)]
-async fn three_greetings_take_one_pause_not_three() {
+async fn step_2_three_greetings_take_one_pause_not_three() {
     let started = Instant::now();
     greet_all(&["Ada", "Grace", "Linus"], PAUSE).await;
     assert_eq!(started.elapsed(), PAUSE);
 }
 
 #[tokio::test(start_paused = true)]
-async fn ten_greetings_still_take_one_pause() {
+async fn step_3_ten_greetings_still_take_one_pause() {
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
     let started = Instant::now();
     let greetings = greet_all(&names, PAUSE).await;
@@ -38,7 +38,7 @@ async fn ten_greetings_still_take_one_pause() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn nobody_to_greet_returns_at_once() {
+async fn step_4_nobody_to_greet_returns_at_once() {
     let started = Instant::now();
     let greetings = greet_all(&[], PAUSE).await;
     assert!(greetings.is_empty());

@@ -46,7 +46,7 @@ fn strings(words: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn creating_a_countdown_says_nothing_until_it_is_polled() {
+fn step_1_creating_a_countdown_says_nothing_until_it_is_polled() {
     let expected = Countdown::Counting {
         remaining: 3,
         said: vec![],
@@ -55,7 +55,7 @@ fn creating_a_countdown_says_nothing_until_it_is_polled() {
 }
 
 #[test]
-fn counts_down_one_number_per_poll_then_lifts_off() {
+fn step_3_counts_down_one_number_per_poll_then_lifts_off() {
     let (_, waker) = counting_waker();
     let mut countdown = countdown(3);
     for (left, said_so_far) in [
@@ -76,7 +76,7 @@ fn counts_down_one_number_per_poll_then_lifts_off() {
 }
 
 #[test]
-fn wakes_itself_once_before_every_pending() {
+fn step_4_wakes_itself_once_before_every_pending() {
     let (count, waker) = counting_waker();
     let mut countdown = countdown(5);
     let mut pending = 0;
@@ -97,7 +97,7 @@ fn wakes_itself_once_before_every_pending() {
 }
 
 #[test]
-fn countdown_from_zero_lifts_off_on_the_first_poll_without_a_wake() {
+fn step_2_countdown_from_zero_lifts_off_on_the_first_poll_without_a_wake() {
     let (count, waker) = counting_waker();
     let mut countdown = countdown(0);
     let finished = poll_once(&mut countdown, &waker);
@@ -107,7 +107,7 @@ fn countdown_from_zero_lifts_off_on_the_first_poll_without_a_wake() {
 
 #[test]
 #[should_panic(expected = "polled after it completed")]
-fn polling_after_liftoff_panics() {
+fn step_5_polling_after_liftoff_panics() {
     let (_, waker) = counting_waker();
     let mut countdown = countdown(0);
     let _ = poll_once(&mut countdown, &waker);
@@ -115,7 +115,7 @@ fn polling_after_liftoff_panics() {
 }
 
 #[test]
-fn completes_under_a_real_executor() {
+fn step_6_completes_under_a_real_executor() {
     // `run_until_stalled` polls until no task has been woken, then returns, so
     // a countdown that forgets to wake fails here instead of hanging forever
     // (as `futures::executor::block_on` would).

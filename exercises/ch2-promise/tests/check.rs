@@ -29,7 +29,7 @@ const _: () = {
 };
 
 #[test]
-fn completing_delivers_the_value_and_wakes_once() {
+fn step_2_completing_delivers_the_value_and_wakes_once() {
     let (completer, mut waiting) = pair();
     assert_eq!(waiting.poll(), Poll::Pending);
     assert_eq!(completer.complete(42), Ok(()));
@@ -38,7 +38,7 @@ fn completing_delivers_the_value_and_wakes_once() {
 }
 
 #[test]
-fn failing_delivers_the_error() {
+fn step_3_failing_delivers_the_error() {
     let (completer, mut waiting) = pair();
     assert_eq!(waiting.poll(), Poll::Pending);
     assert_eq!(completer.fail("out of paper".to_string()), Ok(()));
@@ -48,7 +48,7 @@ fn failing_delivers_the_error() {
 }
 
 #[test]
-fn dropping_the_completer_cancels_the_promise() {
+fn step_4_dropping_the_completer_cancels_the_promise() {
     let (completer, mut waiting) = pair();
     assert_eq!(waiting.poll(), Poll::Pending);
     drop(completer);
@@ -57,14 +57,14 @@ fn dropping_the_completer_cancels_the_promise() {
 }
 
 #[test]
-fn completing_then_dropping_does_not_cancel() {
+fn step_4_completing_then_dropping_does_not_cancel() {
     let (completer, mut waiting) = pair();
     let _ = completer.complete(1); // `complete` drops the completer as it ends
     assert_eq!(waiting.poll(), Poll::Ready(Ok(1)));
 }
 
 #[test]
-fn completing_before_the_first_poll_needs_no_wake() {
+fn step_1_completing_before_the_first_poll_needs_no_wake() {
     let (completer, mut waiting) = pair();
     assert_eq!(completer.complete(7), Ok(()));
     assert_eq!(waiting.poll(), Poll::Ready(Ok(7)));
@@ -72,7 +72,7 @@ fn completing_before_the_first_poll_needs_no_wake() {
 }
 
 #[test]
-fn only_the_latest_waker_is_woken() {
+fn step_6_only_the_latest_waker_is_woken() {
     let (completer, mut waiting) = pair();
     let (first, first_count) = counting_waker();
     let (latest, latest_count) = counting_waker();
@@ -88,7 +88,7 @@ fn only_the_latest_waker_is_woken() {
 }
 
 #[test]
-fn spurious_polls_stay_pending_and_wake_nobody() {
+fn step_6_spurious_polls_stay_pending_and_wake_nobody() {
     let (completer, mut waiting) = pair();
     for _ in 0..3 {
         assert_eq!(waiting.poll(), Poll::Pending);
@@ -104,7 +104,7 @@ fn spurious_polls_stay_pending_and_wake_nobody() {
 }
 
 #[test]
-fn completing_from_another_thread_wakes_the_waiting_task() {
+fn step_7_completing_from_another_thread_wakes_the_waiting_task() {
     let (completer, mut waiting) = pair();
     assert_eq!(waiting.poll(), Poll::Pending);
     let worker = thread::spawn(move || completer.complete(42));
@@ -114,7 +114,7 @@ fn completing_from_another_thread_wakes_the_waiting_task() {
 }
 
 #[test]
-fn block_on_gets_the_value_from_another_thread() {
+fn step_7_block_on_gets_the_value_from_another_thread() {
     let (completer, promise) = promise::<u64, String>();
     let (done, outcome) = mpsc::channel();
     // The waiting side runs on its own thread: if the wake is lost, this
@@ -127,7 +127,7 @@ fn block_on_gets_the_value_from_another_thread() {
 }
 
 #[test]
-fn settling_a_dropped_promise_hands_the_value_back() {
+fn step_5_settling_a_dropped_promise_hands_the_value_back() {
     let (completer, gone) = promise::<u64, String>();
     drop(gone);
     assert_eq!(completer.complete(42), Err(42), "the value comes back");
@@ -139,7 +139,7 @@ fn settling_a_dropped_promise_hands_the_value_back() {
 
 #[test]
 #[should_panic(expected = "polled after it completed")]
-fn polling_after_completion_panics() {
+fn step_8_polling_after_completion_panics() {
     let (completer, mut waiting) = pair();
     let _ = completer.complete(1);
     assert_eq!(waiting.poll(), Poll::Ready(Ok(1)));

@@ -14,14 +14,14 @@ use futures::executor::LocalPool;
 use futures::task::LocalSpawnExt;
 
 #[test]
-fn first_poll_is_pending_and_wakes_the_task_once() {
+fn step_2_first_poll_is_pending_and_wakes_the_task_once() {
     let mut yielding = Poller::new(yield_now());
     assert_eq!(yielding.poll(), Poll::Pending);
     assert_eq!(yielding.wakes(), 1, "pending, so it must arrange a wake");
 }
 
 #[test]
-fn second_poll_is_ready_without_another_wake() {
+fn step_3_second_poll_is_ready_without_another_wake() {
     let mut yielding = Poller::new(yield_now());
     assert_eq!(yielding.poll(), Poll::Pending);
     assert_eq!(yielding.poll(), Poll::Ready(()));
@@ -30,13 +30,13 @@ fn second_poll_is_ready_without_another_wake() {
 }
 
 #[test]
-fn creating_it_does_nothing_until_it_is_polled() {
+fn step_1_creating_it_does_nothing_until_it_is_polled() {
     let yielding = Poller::new(yield_now());
     assert_eq!((yielding.polls(), yielding.wakes()), (0, 0));
 }
 
 #[test]
-fn another_task_runs_in_between() {
+fn step_4_another_task_runs_in_between() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let mut pool = LocalPool::new();
     for name in ["Ada", "Grace"] {

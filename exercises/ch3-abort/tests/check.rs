@@ -21,7 +21,7 @@ impl Drop for Guard {
 }
 
 #[test]
-fn aborting_a_pending_task_resolves_its_handle_to_cancelled() {
+fn step_1_aborting_a_pending_task_resolves_its_handle_to_cancelled() {
     let executor = Executor::new();
     let outcome = executor.block_on(async {
         let handle = executor.spawn(std::future::pending::<()>());
@@ -33,7 +33,7 @@ fn aborting_a_pending_task_resolves_its_handle_to_cancelled() {
 }
 
 #[test]
-fn aborting_runs_the_tasks_destructors_and_nothing_after_its_await() {
+fn step_2_aborting_runs_the_tasks_destructors_and_nothing_after_its_await() {
     let drops = Rc::new(Cell::new(0));
     let went_on = Rc::new(Cell::new(false));
     let executor = Executor::new();
@@ -58,7 +58,7 @@ fn aborting_runs_the_tasks_destructors_and_nothing_after_its_await() {
 }
 
 #[test]
-fn aborting_one_task_leaves_the_others_running() {
+fn step_3_aborting_one_task_leaves_the_others_running() {
     let executor = Executor::new();
     let outcomes = executor.block_on(async {
         let handles = ["api/users", "api/posts", "api/comments"].map(|url| {
@@ -84,7 +84,7 @@ fn aborting_one_task_leaves_the_others_running() {
 }
 
 #[test]
-fn aborting_a_finished_task_keeps_its_output() {
+fn step_4_aborting_a_finished_task_keeps_its_output() {
     let executor = Executor::new();
     let outcome = executor.block_on(async {
         let handle = executor.spawn(async { "api/users" });
@@ -96,7 +96,7 @@ fn aborting_a_finished_task_keeps_its_output() {
 }
 
 #[test]
-fn aborting_a_task_that_never_ran_drops_it_unpolled() {
+fn step_5_aborting_a_task_that_never_ran_drops_it_unpolled() {
     let drops = Rc::new(Cell::new(0));
     let polled = Rc::new(Cell::new(false));
     let executor = Executor::new();

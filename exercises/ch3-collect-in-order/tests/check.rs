@@ -23,7 +23,7 @@ fn ok(url: &str) -> Result<String, FetchError> {
 }
 
 #[tokio::test(start_paused = true)]
-async fn results_come_back_in_the_order_asked_not_the_order_finished() {
+async fn step_1_results_come_back_in_the_order_asked_not_the_order_finished() {
     // The last one asked answers first.
     let requests = [
         request("api/users", 3),
@@ -38,7 +38,7 @@ async fn results_come_back_in_the_order_asked_not_the_order_finished() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_failed_fetch_is_reported_in_its_place() {
+async fn step_2_a_failed_fetch_is_reported_in_its_place() {
     let requests = [
         request("api/users", 1),
         request("api/missing", 1),
@@ -50,7 +50,7 @@ async fn a_failed_fetch_is_reported_in_its_place() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_crashed_fetch_is_reported_in_its_place_and_the_others_answer() {
+async fn step_3_a_crashed_fetch_is_reported_in_its_place_and_the_others_answer() {
     let requests = [
         request("api/crash", 1),
         request("api/posts", 2),
@@ -69,7 +69,7 @@ async fn a_crashed_fetch_is_reported_in_its_place_and_the_others_answer() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_whole_takes_the_longest_delay_not_the_sum() {
+async fn step_4_the_whole_takes_the_longest_delay_not_the_sum() {
     let requests = [
         request("api/users", 2),
         request("api/missing", 5),
@@ -83,7 +83,7 @@ async fn the_whole_takes_the_longest_delay_not_the_sum() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_hundred_fetches_still_take_one_delay() {
+async fn step_5_a_hundred_fetches_still_take_one_delay() {
     let requests = vec![request("api/users", 2); 100];
     let started = Instant::now();
     let results = fetch_all(&requests).await;
@@ -92,7 +92,7 @@ async fn a_hundred_fetches_still_take_one_delay() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn no_requests_give_no_results_at_once() {
+async fn step_6_no_requests_give_no_results_at_once() {
     let started = Instant::now();
     assert!(fetch_all(&[]).await.is_empty());
     assert_eq!(started.elapsed(), Duration::ZERO);

@@ -81,7 +81,7 @@ fn time_of(dashboard: &Dashboard, text: &str) -> Duration {
 }
 
 #[test]
-fn debug_mode_reports_no_slow_poll() {
+fn step_1_debug_mode_reports_no_slow_poll() {
     let (_, warnings) = run_in_debug_mode();
     let slow: Vec<&String> = warnings
         .iter()
@@ -91,7 +91,7 @@ fn debug_mode_reports_no_slow_poll() {
 }
 
 #[test]
-fn the_heartbeat_goes_on_while_a_fetch_backs_off() {
+fn step_2_the_heartbeat_goes_on_while_a_fetch_backs_off() {
     let (dashboard, _) = run_in_debug_mode();
     assert_eq!(
         texts(&dashboard),
@@ -111,7 +111,7 @@ fn the_heartbeat_goes_on_while_a_fetch_backs_off() {
 }
 
 #[test]
-fn the_back_off_takes_its_time_on_the_loops_clock() {
+fn step_3_the_back_off_takes_its_time_on_the_loops_clock() {
     let (dashboard, _) = run_in_debug_mode();
     let busy = time_of(&dashboard, "api/posts: server busy, backing off");
     let answered = time_of(&dashboard, "api/posts: 200 OK");
@@ -121,7 +121,7 @@ fn the_back_off_takes_its_time_on_the_loops_clock() {
 }
 
 #[test]
-fn the_heartbeat_keeps_its_rhythm() {
+fn step_4_the_heartbeat_keeps_its_rhythm() {
     let (dashboard, _) = run_in_debug_mode();
     for n in 1..=BEATS {
         assert_eq!(time_of(&dashboard, &format!("beat {n}")), BEAT * n);
@@ -129,7 +129,7 @@ fn the_heartbeat_keeps_its_rhythm() {
 }
 
 #[test]
-fn every_fetch_answers_in_the_order_asked() {
+fn step_5_every_fetch_answers_in_the_order_asked() {
     let (dashboard, _) = run_in_debug_mode();
     assert_eq!(
         dashboard.answers,

@@ -34,7 +34,7 @@ fn names(log: &Log) -> Vec<&'static str> {
 }
 
 #[test]
-fn timers_fire_in_deadline_order_each_at_its_deadline() {
+fn step_2_timers_fire_in_deadline_order_each_at_its_deadline() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     event_loop.call_later(secs(3), note(&log, "three"));
@@ -57,7 +57,7 @@ fn timers_fire_in_deadline_order_each_at_its_deadline() {
 }
 
 #[test]
-fn the_handle_knows_when_its_timer_is_due() {
+fn step_1_the_handle_knows_when_its_timer_is_due() {
     let event_loop = EventLoop::new();
     let timer = event_loop.call_later(ms(1500), |_| {});
     assert_eq!(timer.when(), ms(1500));
@@ -65,7 +65,7 @@ fn the_handle_knows_when_its_timer_is_due() {
 }
 
 #[test]
-fn timers_due_together_fire_in_one_turn_in_the_order_set() {
+fn step_3_timers_due_together_fire_in_one_turn_in_the_order_set() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     for name in ["first", "second", "third", "fourth"] {
@@ -82,7 +82,7 @@ fn timers_due_together_fire_in_one_turn_in_the_order_set() {
 }
 
 #[test]
-fn a_callback_can_set_another_timer_counted_from_when_it_runs() {
+fn step_6_a_callback_can_set_another_timer_counted_from_when_it_runs() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     let inner = Rc::clone(&log);
@@ -99,7 +99,7 @@ fn a_callback_can_set_another_timer_counted_from_when_it_runs() {
 }
 
 #[test]
-fn nothing_fires_before_its_deadline() {
+fn step_4_nothing_fires_before_its_deadline() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     event_loop.call_later(secs(5), note(&log, "timer"));
@@ -117,7 +117,7 @@ fn nothing_fires_before_its_deadline() {
 }
 
 #[test]
-fn a_zero_delay_timer_runs_after_the_callbacks_queued_before_it() {
+fn step_5_a_zero_delay_timer_runs_after_the_callbacks_queued_before_it() {
     // As in asyncio: the due timer joins the back of the ready queue.
     let log = Log::default();
     let event_loop = EventLoop::new();
@@ -130,7 +130,7 @@ fn a_zero_delay_timer_runs_after_the_callbacks_queued_before_it() {
 }
 
 #[test]
-fn a_cancelled_timer_leaves_the_heap_and_never_fires() {
+fn step_8_a_cancelled_timer_leaves_the_heap_and_never_fires() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     event_loop.call_later(secs(1), note(&log, "kept"));
@@ -149,7 +149,7 @@ fn a_cancelled_timer_leaves_the_heap_and_never_fires() {
 }
 
 #[test]
-fn a_callback_can_cancel_a_later_timer_but_not_one_that_fired() {
+fn step_8_a_callback_can_cancel_a_later_timer_but_not_one_that_fired() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     let first = event_loop.call_later(secs(1), note(&log, "first"));
@@ -166,7 +166,7 @@ fn a_callback_can_cancel_a_later_timer_but_not_one_that_fired() {
 }
 
 #[test]
-fn the_heap_is_empty_at_the_end() {
+fn step_8_the_heap_is_empty_at_the_end() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     let timers: Vec<TimerHandle> = (1..=10)
@@ -183,7 +183,7 @@ fn the_heap_is_empty_at_the_end() {
 }
 
 #[test]
-fn a_delay_too_long_for_the_clock_is_capped_not_a_panic() {
+fn step_9_a_delay_too_long_for_the_clock_is_capped_not_a_panic() {
     let log = Log::default();
     let event_loop = EventLoop::new();
     let inner = Rc::clone(&log);
@@ -198,7 +198,7 @@ fn a_delay_too_long_for_the_clock_is_capped_not_a_panic() {
 }
 
 #[test]
-fn an_empty_loop_returns_at_once() {
+fn step_7_an_empty_loop_returns_at_once() {
     let event_loop = EventLoop::new();
     event_loop.run();
     assert_eq!(event_loop.time(), Duration::ZERO);
