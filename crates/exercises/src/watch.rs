@@ -49,13 +49,15 @@ pub fn watch(exercises: &[Exercise], named: Option<&Exercise>) -> ExitCode {
             None => return all_done(),
         },
     };
+    let mut note = String::new();
     loop {
-        let passes = run_tests(current);
+        let passes = run_tests(current, &note);
+        note.clear();
         if passes && named.is_none() {
             let after = exercises.iter().position(|e| e.name == current.name);
             match first_unfinished(exercises, after.map_or(0, |i| i + 1)) {
                 Some(next) => {
-                    println!("\n{} passes. On to {}!", current.name, next.name);
+                    note = format!("{} passes. On to {}!\n", current.name, next.name);
                     current = next;
                     continue;
                 }
@@ -77,12 +79,13 @@ pub fn watch(exercises: &[Exercise], named: Option<&Exercise>) -> ExitCode {
 }
 
 /// Runs the tests where the learner sees them, one at a time so that their
-/// failures come in name order: the order of the steps.
-fn run_tests(exercise: &Exercise) -> bool {
+/// failures come in name order: the order of the steps. `note` says what
+/// happened before, on the cleared screen.
+fn run_tests(exercise: &Exercise, note: &str) -> bool {
     if std::io::stdout().is_terminal() {
         print!("\x1b[2J\x1b[H"); // clear the screen, as rustlings does
     }
-    println!("cargo test -p {}\n", exercise.name);
+    println!("{note}cargo test -p {}\n", exercise.name);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(workspace_root())
@@ -93,6 +96,7 @@ fn run_tests(exercise: &Exercise) -> bool {
 
 /// The first exercise from `start` on whose tests do not pass.
 fn first_unfinished(exercises: &[Exercise], start: usize) -> Option<&Exercise> {
+    println!("Looking for the first exercise that does not pass yet...");
     let rest = exercises.get(start..).unwrap_or_default();
     rest.iter()
         .find(|exercise| !cargo_test(&exercise.name, &[]))
