@@ -1,10 +1,21 @@
-//! The exercises' companion: lists them, shows hints and progress, and proves to
-//! CI that every exercise starts unsolved and every solution passes.
+//! The exercises' companion: lists them, shows hints one step at a time and
+//! progress test by test, reruns an exercise's tests on every save, and proves
+//! to CI that every exercise starts unsolved and every solution passes.
 //!
-//! Each exercise is a crate `exercises/NAME` with a `README.md`, a `HINT.md`,
-//! `// TODO` marks in `src/lib.rs` and its tests in `tests/`. Its solution is
-//! `solutions/NAME`, package `NAME-solution` with the same lib name, which runs
-//! the exercise's own test files: one set of tests judges both.
+//! Each exercise is a crate `exercises/NAME` with a `README.md`, a `HINT.md`
+//! (its hints as `## Step N: ...` sections), `// TODO` marks in `src/lib.rs`
+//! and its tests in `tests/check.rs`, named `step_N_...` in the order to make
+//! them pass. Its solution is `solutions/NAME`, package `NAME-solution` with
+//! the same lib name, which runs the exercise's own test files: one set of
+//! tests judges both.
+//!
+//! | module | role |
+//! |---|---|
+//! | `exercise` | finding the exercises, and what `check` proves about each |
+//! | `hints` | reading `HINT.md` into steps and showing one |
+//! | `progress` | one exercise's tests run, libtest's output counted |
+//! | `watch` | rerunning the tests when the files change |
+//! | `manifest` | the few `Cargo.toml` values the checks read |
 //!
 //! Run it with `cargo run -p exercises -- COMMAND` (`--help` lists them).
 #![forbid(unsafe_code)]
