@@ -320,6 +320,40 @@ fn panicked<T>(message: &str) -> Result<T, JoinError> {
 }
 
 #[test]
+fn an_output_lost_to_a_destructor_panic_may_panic_when_dropped_too() {
+    within_10s(|| {
+        let executor = Executor::new();
+        let outcome = executor.block_on(async {
+            let bomb = PanicsOnDrop("the future's destructor");
+            spawn(poll_fn(move |_| {
+                let _held = &bomb;
+                Poll::Ready(PanicsOnDrop("the output's destructor"))
+            }))
+            .await
+            .map(std::mem::forget)
+        });
+        assert_eq!(outcome, panicked("the future's destructor"));
+        let again = executor.block_on(async { spawn(async { "again" }).await });
+        assert_eq!(again, Ok("again"), "the executor still works");
+    });
+}
+
+#[test]
+fn a_detached_tasks_output_that_panics_when_dropped_does_not_stop_the_executor() {
+    within_10s(|| {
+        let executor = Executor::new();
+        let done = executor.block_on(async {
+            // Detached: its output goes with the job, in the executor.
+            drop(spawn(async { PanicsOnDrop("an output nobody took") }));
+            yield_now().await;
+            yield_now().await;
+            "the executor went on"
+        });
+        assert_eq!(done, "the executor went on");
+    });
+}
+
+#[test]
 fn a_destructor_that_panics_after_the_task_finished_becomes_its_join_error() {
     within_10s(|| {
         let executor = Executor::new();

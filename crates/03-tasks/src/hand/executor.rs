@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 
-use tracing::debug;
+use std::panic::{self, AssertUnwindSafe};
+
+use tracing::{debug, error};
 
 use super::task::{self, JoinHandle};
 
@@ -286,8 +288,13 @@ impl Inner {
         let mut cx = Context::from_waker(&task.waker);
         if task.job.as_mut().poll(&mut cx).is_pending() {
             self.tasks.borrow_mut().insert(id, task);
-        } else {
-            debug!(task = id, "finished");
+            return;
+        }
+        debug!(task = id, "finished");
+        // A detached task's output goes with its job, and its destructor is
+        // the user's: a panic there is caught and logged, like the others.
+        if panic::catch_unwind(AssertUnwindSafe(|| drop(task))).is_err() {
+            error!(task = id, "a detached task's output panicked when dropped");
         }
     }
     // ANCHOR_END: run_task

@@ -135,9 +135,13 @@ impl<F: Future> Future for Job<F> {
         // tokio, whose `Core::poll` drops a finished future inside the
         // `catch_unwind` of `poll_future`. A panic in `poll` came first: it
         // is the one the handle hears of.
-        let result = match self.drop_future() {
-            Err(panicked) if result.is_ok() => Err(panicked),
-            _ => result,
+        let result = match (result, self.drop_future()) {
+            // The output is lost; its own destructor may panic as well.
+            (Ok(output), Err(panicked)) => {
+                let _ = catch_panic(|| drop(output));
+                Err(panicked)
+            }
+            (result, _) => result,
         };
         self.finish(result);
         Poll::Ready(())
