@@ -24,5 +24,10 @@ fn an_unknown_runtime_is_a_clear_error() {
     let output = run(&["--runtime", "trio"]);
     assert_eq!(output.status.code(), Some(2));
     let text = String::from_utf8_lossy(&output.stderr);
-    assert!(text.contains("unknown runtime `trio`"), "{text}");
+    assert!(
+        text.contains("invalid value 'trio' for '--runtime <NAME>'"),
+        "{text}"
+    );
+    let valid = "[possible values: hand, tokio, async-std, smol]";
+    assert!(text.contains(valid), "{text}");
 }

@@ -38,7 +38,7 @@ pub mod python;
 pub mod record;
 pub mod report;
 
-pub use cli::{Chapter, Command, Runtime};
+pub use cli::{Chapter, Runtime};
 pub use record::{Event, Recording, Timeline};
 pub use report::Row;
 
@@ -53,16 +53,13 @@ use std::time::Instant;
 /// few words, for the table. A wrong argument prints a clear error and returns a
 /// non-zero exit code.
 pub fn run(chapter: &Chapter, mut scene: impl FnMut(Runtime) -> String) -> ExitCode {
-    let runtimes = match cli::parse(chapter, std::env::args().skip(1)) {
-        Ok(Command::Help) => {
-            print!("{}", cli::usage(chapter));
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Run(runtimes)) => runtimes,
+    let runtimes = match cli::parse(chapter, std::env::args_os().skip(1)) {
+        Ok(runtimes) => runtimes,
         Err(error) => {
-            eprintln!("error: {error}");
-            eprintln!("Try `cargo run -p {} -- --help`.", chapter.package);
-            return ExitCode::from(2);
+            // `--help` lands here too: clap prints it to stdout, exit code 0;
+            // a wrong argument goes to stderr with exit code 2.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
     if let Err(error) = record::install_printer() {
