@@ -37,6 +37,7 @@ pub mod cli;
 pub mod python;
 pub mod record;
 pub mod report;
+pub mod svg;
 
 pub use cli::{Chapter, Runtime};
 pub use record::{Event, Recording, Timeline};

@@ -31,6 +31,11 @@ pub struct Event {
     pub target: String,
     /// The message, followed by any other fields as `key=value`.
     pub text: String,
+    /// The message alone, without the other fields.
+    pub message: String,
+    /// The other fields, each as its name and its value in `Debug` form
+    /// (`task` and `3`), in the order they were written.
+    pub fields: Vec<(&'static str, String)>,
     callsite: callsite::Identifier,
 }
 
@@ -48,6 +53,9 @@ struct State {
     clock: Clock,
     start: Instant,
     recording: bool,
+    /// The most detailed level a recording keeps: `INFO`, or `DEBUG` for
+    /// [`Recording::start_detailed`].
+    detail: Level,
     printing: bool,
     events: Vec<Event>,
 }
@@ -59,6 +67,7 @@ fn state() -> MutexGuard<'static, State> {
             clock: Instant::now,
             start: Instant::now(),
             recording: false,
+            detail: Level::INFO,
             printing: false,
             events: Vec::new(),
         })
@@ -130,12 +139,25 @@ impl Recording {
     /// Starts recording with another clock, such as a runtime's virtual time.
     /// Call it where that clock can be read (for tokio, inside the runtime).
     pub fn start_with_clock(clock: Clock) -> Recording {
+        Recording::start_at(clock, Level::INFO)
+    }
+
+    /// Starts recording `debug` events too (every poll, `Pending` and wake the
+    /// hand-rolled runtimes report), with `clock`: what a picture is drawn from
+    /// (see [`svg`](crate::svg)).
+    pub fn start_detailed(clock: Clock) -> Recording {
+        Recording::start_at(clock, Level::DEBUG)
+    }
+
+    fn start_at(clock: Clock, detail: Level) -> Recording {
         static EXCLUSIVE: Mutex<()> = Mutex::new(());
         let exclusive = EXCLUSIVE
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        install(EnvFilter::new("info"));
+        // `debug` passes the filter; each recording keeps only its `detail`.
+        install(EnvFilter::new("debug"));
         let mut state = state();
+        state.detail = detail;
         state.clock = clock;
         state.start = clock();
         state.events.clear();
@@ -217,6 +239,14 @@ impl Timeline {
 }
 
 impl Event {
+    /// The value of the field `name`, in `Debug` form (`3` for `task = 3`).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     /// The event as one line: time since the start and text.
     pub fn line(&self) -> String {
         format!("{:>7.3}s  {}", self.at.as_secs_f64(), self.text)
@@ -233,6 +263,9 @@ impl<S: Subscriber> Layer<S> for Recorder {
             return;
         }
         let meta = event.metadata();
+        if !state.printing && *meta.level() > state.detail {
+            return;
+        }
         let mut text = TextVisitor::default();
         event.record(&mut text);
         let thread = std::thread::current();
@@ -241,6 +274,8 @@ impl<S: Subscriber> Layer<S> for Recorder {
             thread: thread.name().unwrap_or("unnamed").to_string(),
             level: *meta.level(),
             target: meta.target().to_string(),
+            message: text.message.clone(),
+            fields: std::mem::take(&mut text.pairs),
             text: text.finish(),
             callsite: meta.callsite(),
         };
@@ -252,7 +287,7 @@ impl<S: Subscriber> Layer<S> for Recorder {
             let at = event.at.as_secs_f64();
             println!("{at:>7.3}s  {:<20}  {level}{}", event.thread, event.text);
         }
-        if state.recording {
+        if state.recording && event.level <= state.detail {
             state.events.push(event);
         }
     }
@@ -263,6 +298,7 @@ impl<S: Subscriber> Layer<S> for Recorder {
 struct TextVisitor {
     message: String,
     fields: String,
+    pairs: Vec<(&'static str, String)>,
 }
 
 impl TextVisitor {
@@ -288,6 +324,7 @@ impl Visit for TextVisitor {
                 self.fields.push(' ');
             }
             let _ = write!(self.fields, "{}={value:?}", field.name());
+            self.pairs.push((field.name(), format!("{value:?}")));
         }
     }
 }
@@ -312,6 +349,24 @@ mod tests {
         let timeline = recording.finish();
         assert_eq!(timeline.texts(), ["Hello, Ada!", "done polls=2"]);
         assert_eq!(timeline.position_of("done polls=2"), Some(1));
+        let done = &timeline.events()[1];
+        assert_eq!(done.message, "done");
+        assert_eq!(done.field("polls"), Some("2"));
+        assert_eq!(done.field("missing"), None);
+    }
+
+    #[test]
+    fn only_a_detailed_recording_keeps_debug_events() {
+        let recording = Recording::start();
+        tracing::debug!(task = 1, "polling");
+        greet("Ada");
+        assert_eq!(recording.finish().texts(), ["Hello, Ada!"]);
+        let recording = Recording::start_detailed(Instant::now);
+        tracing::debug!(task = 1, "polling");
+        tracing::trace!("too detailed");
+        let timeline = recording.finish();
+        assert_eq!(timeline.texts(), ["polling task=1"]);
+        assert_eq!(timeline.events()[0].field("task"), Some("1"));
     }
 
     #[test]
