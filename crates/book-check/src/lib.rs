@@ -13,7 +13,7 @@
 //! |---|---|
 //! | `include` | `{{#include}}`, `{{#rustdoc_include}}` and `{{#playground}}`: the file exists, the anchor has its `ANCHOR:` and `ANCHOR_END:` lines, the line range lies inside the file |
 //! | `link` | `[text](path.md#id)`, `(#id)` and images: the file exists inside the book's source folder and the id is one a heading gets |
-//! | `markdown` | just enough Markdown for that: where code is, and mdBook's heading ids |
+//! | `markdown` | the chapters parsed as mdBook parses them (`pulldown-cmark`): where the links are, and mdBook's heading ids |
 //!
 //! It runs two ways. `book/book.toml` runs the binary as an mdBook preprocessor
 //! before the `links` preprocessor, so `mdbook build book` fails on a problem; and

@@ -1,6 +1,6 @@
 //! Internal links: `[text](path.md)`, `(path.md#id)`, `(#id)`, images and
-//! `[label]: path` definitions, outside code. Links with a scheme (`https:`,
-//! `mailto:`) are left alone.
+//! `[label]: path` definitions, wherever mdBook renders them as links (not in code
+//! or HTML). Links with a scheme (`https:`, `mailto:`) are left alone.
 
 use std::fs;
 use std::path::Path;
@@ -14,10 +14,10 @@ pub(crate) fn check(
     chapter: &Path,
     content: &str,
 ) -> Vec<(usize, String)> {
-    markdown::link_destinations(&markdown::prose(content))
+    markdown::links(content)
         .into_iter()
         .filter_map(|(offset, dest)| {
-            let problem = problem(paths, chapter, content, dest)?;
+            let problem = problem(paths, chapter, content, &dest)?;
             Some((offset, format!("link {dest}: {problem}")))
         })
         .collect()

@@ -215,3 +215,69 @@ fn every_markdown_file_is_checked() {
         ["book/src/part/ch05.md:1: link ../ch00.md: book/src/ch00.md not found"]
     );
 }
+
+#[test]
+fn a_broken_reference_link_is_reported_once_at_its_definition() {
+    let chapter = "\
+# One
+
+See [the greeter][py], [again][py], [py][] and [py].
+
+[py]: listings/gone.py
+[two]: ch02.md#the-loops
+";
+    let book = book_with("reference", chapter);
+    book.write("book/src/ch02.md", "# Two\n\n## The loop\n");
+    assert_eq!(
+        problems(&book),
+        [
+            "book/src/ch01.md:5: link listings/gone.py: \
+             book/src/listings/gone.py not found",
+            "book/src/ch01.md:6: link ch02.md#the-loops: \
+             no heading has the id `the-loops`",
+        ]
+    );
+}
+
+#[test]
+fn links_that_mdbook_shows_as_text_are_ignored() {
+    let chapter = "\
+- A list item with code:
+
+  ```rust
+  let link = \"[a link](nowhere.md)\";
+  ```
+
+> ```markdown
+> [quoted code](nowhere.md)
+> ```
+
+    [indented code](nowhere.md)
+
+<div>
+[raw HTML](nowhere.md)
+</div>
+
+An \\[escaped](nowhere.md) bracket, ``a `tick` and [a link](nowhere.md)``,
+<team@example.com>, and a [label]: nowhere.md that continues a paragraph.
+";
+    let book = book_with("shown-as-text", chapter);
+    assert_eq!(problems(&book), Vec::<String>::new());
+}
+
+#[test]
+fn ids_mdbook_gives_beyond_plain_headings_resolve() {
+    let chapter = "\
+# One
+
+> ## A quoted heading
+
+Waker
+: what wakes a task
+
+See [quoted](#a-quoted-heading), [term](#waker) and [its page](ch02.md#why-pin).
+";
+    let book = book_with("more-ids", chapter);
+    book.write("book/src/ch02.md", "# Two\n\n## Why `Pin`?\n");
+    assert_eq!(problems(&book), Vec::<String>::new());
+}
