@@ -26,65 +26,73 @@ mod manifest;
 mod progress;
 mod watch;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
 
 use exercise::{Exercise, workspace_root};
 use progress::TestRun;
 
-const USAGE: &str = "\
-Usage: cargo run -p exercises -- COMMAND
-
-Commands:
-  list           every exercise, with what it asks
-  hint NAME [N]  hint N (from 1) for one exercise, in steps: the first, then 2...
-  progress       how many tests of each exercise pass, and what to run next
-  watch [NAME]   rerun the tests of NAME (or of the first unfinished exercise)
-                 on every save; Ctrl-C ends
-  check          prove each exercise fails as shipped and its solution passes
-";
-
-/// Exit code for a command line we cannot act on.
+/// Exit code for a command line we cannot act on (clap's, too).
 const USAGE_ERROR: u8 = 2;
 
+/// The command line: `clap` parses it, prints `--help` and names what is
+/// valid when a command or an argument is wrong.
+#[derive(Debug, Parser)]
+#[command(
+    name = "exercises",
+    bin_name = "cargo run -p exercises --",
+    about = "The exercises' companion: hints in steps, progress test by test, \
+             tests rerun on save, and the check CI runs.",
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
 /// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Subcommand)]
 enum Command {
-    Help,
+    /// Every exercise, with what it asks
     List,
+    /// Hint STEP (from 1) for one exercise, in steps: the first, then 2...
     Hint {
+        /// The exercise, as `list` names it
         name: String,
+        /// Which hint: 1 is the first, the last is close to the answer
+        #[arg(
+            default_value_t = 1,
+            value_parser = parse_step,
+            allow_negative_numbers = true
+        )]
         step: usize,
     },
+    /// How many tests of each exercise pass, and what to run next
     Progress,
-    /// The exercise to watch, or `None` for the first unfinished one.
-    Watch(Option<String>),
+    /// Rerun the tests of NAME (or of the first unfinished exercise) on every
+    /// save; Ctrl-C ends
+    Watch {
+        /// The exercise to watch; without it, the first unfinished one
+        name: Option<String>,
+    },
+    /// Prove each exercise fails as shipped and its solution passes
     Check,
 }
 
-fn parse(args: &[String]) -> Result<Command, String> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        [] | ["help" | "-h" | "--help"] => Ok(Command::Help),
-        ["list"] => Ok(Command::List),
-        ["hint", name] => Ok(Command::Hint {
-            name: name.to_string(),
-            step: 1,
-        }),
-        ["hint", name, step] => Ok(Command::Hint {
-            name: name.to_string(),
-            step: parse_step(step)?,
-        }),
-        ["progress"] => Ok(Command::Progress),
-        ["watch"] => Ok(Command::Watch(None)),
-        ["watch", name] => Ok(Command::Watch(Some(name.to_string()))),
-        ["check"] => Ok(Command::Check),
-        ["hint"] => Err("`hint` needs the name of an exercise".into()),
-        [
-            known @ ("list" | "hint" | "progress" | "watch" | "check"),
-            ..,
-        ] => Err(format!("too many arguments for `{known}`")),
-        [other, ..] => Err(format!("unknown command `{other}`")),
-    }
+/// Reads the arguments (without the program name). `None` is no command at
+/// all, which shows the help; `--help` comes back as clap's `DisplayHelp`
+/// error, which prints to stdout and exits 0.
+fn parse<I, T>(args: I) -> Result<Option<Command>, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let program = OsString::from("exercises");
+    let args = std::iter::once(program).chain(args.into_iter().map(Into::into));
+    Ok(Cli::try_parse_from(args)?.command)
 }
 
 /// A hint's step: a whole number, counted from 1 (the range is checked once
@@ -98,28 +106,37 @@ fn parse_step(step: &str) -> Result<usize, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match parse(&args) {
-        Ok(command) => run(command),
+    match parse(std::env::args_os().skip(1)) {
+        Ok(Some(command)) => run(command),
+        Ok(None) => {
+            print!("{}", Cli::command().render_help());
+            ExitCode::SUCCESS
+        }
         Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}");
-            ExitCode::from(USAGE_ERROR)
+            let _ = error.print();
+            if error.kind() == ErrorKind::InvalidSubcommand {
+                eprintln!("The commands are: {}.", command_names().join(", "));
+            }
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(USAGE_ERROR))
         }
     }
 }
 
+/// The commands, in the order `--help` lists them (clap's `help` left out).
+fn command_names() -> Vec<String> {
+    let cli = Cli::command();
+    let names = cli.get_subcommands().map(|command| command.get_name());
+    names.map(String::from).collect()
+}
+
 fn run(command: Command) -> ExitCode {
     match command {
-        Command::Help => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
         Command::List => with_exercises(list),
         Command::Hint { name, step } => {
             with_exercises(|exercises| hint(exercises, &name, step))
         }
         Command::Progress => with_exercises(progress),
-        Command::Watch(name) => with_exercises(|exercises| watch(exercises, name)),
+        Command::Watch { name } => with_exercises(|exercises| watch(exercises, name)),
         Command::Check => with_exercises(check),
     }
 }
@@ -281,8 +298,15 @@ mod tests {
     use super::*;
 
     fn parse_words(words: &[&str]) -> Result<Command, String> {
-        let args: Vec<String> = words.iter().map(|word| word.to_string()).collect();
-        parse(&args)
+        match parse(words) {
+            Ok(Some(command)) => Ok(command),
+            Ok(None) => Err("no command".into()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    fn error_kind(words: &[&str]) -> Option<ErrorKind> {
+        parse(words).err().map(|error| error.kind())
     }
 
     #[test]
@@ -303,9 +327,10 @@ mod tests {
         assert_eq!(parse_words(&["list"]), Ok(Command::List));
         assert_eq!(parse_words(&["progress"]), Ok(Command::Progress));
         assert_eq!(parse_words(&["check"]), Ok(Command::Check));
-        assert_eq!(parse_words(&["watch"]), Ok(Command::Watch(None)));
+        assert_eq!(parse_words(&["watch"]), Ok(Command::Watch { name: None }));
         let named = parse_words(&["watch", "ch1-countdown"]);
-        assert_eq!(named, Ok(Command::Watch(Some("ch1-countdown".into()))));
+        let name = Some("ch1-countdown".to_string());
+        assert_eq!(named, Ok(Command::Watch { name }));
     }
 
     #[test]
@@ -328,24 +353,49 @@ mod tests {
     }
 
     #[test]
-    fn no_command_or_help_asks_for_the_usage() {
-        for words in [&[][..], &["--help"], &["-h"], &["help"]] {
-            assert_eq!(parse_words(words), Ok(Command::Help), "{words:?}");
+    fn no_command_shows_the_help_and_help_in_every_spelling_too() {
+        assert_eq!(parse(&[] as &[&str]).ok(), Some(None));
+        for words in [&["--help"][..], &["-h"], &["help"], &["help", "hint"]] {
+            assert_eq!(error_kind(words), Some(ErrorKind::DisplayHelp), "{words:?}");
         }
+        let help = Cli::command().render_help().to_string();
+        for command in ["list", "hint", "progress", "watch", "check"] {
+            assert!(help.contains(&format!("  {command} ")), "{help}");
+        }
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_commands_are_named_in_the_order_help_lists_them() {
+        let names = command_names();
+        assert_eq!(names, ["list", "hint", "progress", "watch", "check"]);
     }
 
     #[test]
     fn bad_command_lines_are_named_in_the_error() {
-        let unknown = parse_words(&["solve"]);
-        assert_eq!(unknown, Err("unknown command `solve`".into()));
-        let no_name = parse_words(&["hint"]);
-        assert_eq!(no_name, Err("`hint` needs the name of an exercise".into()));
-        let extra = parse_words(&["list", "ch1-countdown"]);
-        assert_eq!(extra, Err("too many arguments for `list`".into()));
-        let extra = parse_words(&["watch", "ch1-countdown", "ch1-concurrent"]);
-        assert_eq!(extra, Err("too many arguments for `watch`".into()));
-        let extra = parse_words(&["hint", "ch1-countdown", "2", "3"]);
-        assert_eq!(extra, Err("too many arguments for `hint`".into()));
+        let unknown = parse_words(&["solve"]).unwrap_err();
+        assert!(
+            unknown.contains("unrecognized subcommand 'solve'"),
+            "{unknown}"
+        );
+        let no_name = parse_words(&["hint"]).unwrap_err();
+        assert!(
+            no_name.contains("required arguments were not provided"),
+            "{no_name}"
+        );
+        assert!(no_name.contains("<NAME>"), "{no_name}");
+        let extras = [
+            &["list", "ch1-countdown"][..],
+            &["watch", "ch1-countdown", "ch1-concurrent"],
+            &["hint", "ch1-countdown", "2", "3"],
+        ];
+        for words in extras {
+            let error = parse_words(words).unwrap_err();
+            let extra = words.last().expect("not empty");
+            let expected = format!("unexpected argument '{extra}'");
+            assert!(error.contains(&expected), "{words:?}: {error}");
+        }
+        assert_eq!(parse(["--fast"]).unwrap_err().exit_code(), 2);
     }
 
     #[test]

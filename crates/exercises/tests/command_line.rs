@@ -22,6 +22,38 @@ fn stderr(output: &Output) -> String {
 }
 
 #[test]
+fn help_and_no_command_list_the_commands_and_exit_0() {
+    for args in [&["--help"][..], &[]] {
+        let output = exercises(args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        let help = stdout(&output);
+        assert!(help.contains("Usage: cargo run -p exercises -- "), "{help}");
+        for command in ["list", "hint", "progress", "watch", "check"] {
+            assert!(help.contains(&format!("  {command} ")), "{help}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_command_exits_2_and_names_the_commands() {
+    let output = exercises(&["solve"]);
+    assert_eq!(output.status.code(), Some(USAGE_ERROR));
+    let error = stderr(&output);
+    assert!(error.contains("unrecognized subcommand 'solve'"), "{error}");
+    let commands = "The commands are: list, hint, progress, watch, check.";
+    assert!(error.contains(commands), "{error}");
+}
+
+#[test]
+fn a_wrong_flag_exits_2_and_points_to_help() {
+    let output = exercises(&["list", "--fast"]);
+    assert_eq!(output.status.code(), Some(USAGE_ERROR));
+    let error = stderr(&output);
+    assert!(error.contains("unexpected argument '--fast'"), "{error}");
+    assert!(error.contains("--help"), "{error}");
+}
+
+#[test]
 fn hint_without_a_step_shows_the_first_step_only() {
     let output = exercises(&["hint", "ch1-countdown"]);
     assert!(output.status.success(), "{}", stderr(&output));
