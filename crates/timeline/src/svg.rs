@@ -2,7 +2,8 @@
 //!
 //! Time runs down the page, one row per recorded event; each task (or thread)
 //! is a column, its *lane*. A row holds one [`Mark`]: a poll, a `Pending`, a
-//! `Ready`, a wake (an arrow from the waker's lane to the woken one), the
+//! `Ready` (a `Pending` is followed by a thin line: the lane waits until its
+//! next mark), a wake (an arrow from the waker's lane to the woken one), the
 //! start of a sleep (a bar down the lane until its next mark) or a line the
 //! scene printed, with the event's words beside it. The axis on the left is
 //! labelled with the recorded time wherever it moves on ([`Axis::Time`], for
@@ -38,7 +39,8 @@ use crate::{Event, Timeline};
 pub enum Mark {
     /// The lane's future was polled (a filled circle).
     Poll,
-    /// It returned `Poll::Pending` (a hollow square).
+    /// It returned `Poll::Pending` (a hollow square, then a thin line down
+    /// the lane until its next mark: it waits to be woken).
     Pending,
     /// It returned `Poll::Ready`, or finished (a filled square).
     Ready,
@@ -119,7 +121,8 @@ text{font-family:sans-serif;font-size:11px;fill:#222}\
 .ready{fill:#2f855a}\
 .wake{stroke:#b7791f;stroke-width:2;fill:none}\
 .arrowhead{fill:#b7791f}\
-.sleep{fill:#cbd5e0}\
+.sleep{fill:#a0aec0}\
+.waiting{fill:#dd6b20}\
 .print{fill:#553c9a}\
 .said{font-weight:bold;fill:#553c9a}\
 .note{fill:#718096}\
@@ -264,12 +267,17 @@ impl Picture {
         for (index, (_, step)) in self.rows.iter().enumerate() {
             let x = layout.x(self.lane_index(&step.lane));
             let y = row_y(index);
-            if step.mark == Mark::Sleep {
+            if let Some((class, width)) = match step.mark {
+                Mark::Sleep => Some(("sleep", 8)),
+                Mark::Pending => Some(("waiting", 2)),
+                _ => None,
+            } {
                 let end = self.next_in_lane(index).map_or(y + ROW / 2, row_y);
                 let _ = writeln!(
                     svg,
-                    "<rect class=\"sleep\" x=\"{}\" y=\"{y}\" width=\"8\" height=\"{}\"/>",
-                    x - 4,
+                    "<rect class=\"{class}\" x=\"{}\" y=\"{y}\" width=\"{width}\" \
+                     height=\"{}\"/>",
+                    x - width / 2,
                     end - y
                 );
             }
@@ -368,7 +376,7 @@ fn glyph(mark: &Mark, x: i64, y: i64) -> String {
 fn render_legend(svg: &mut String, y: i64) {
     let keys = [
         (Mark::Poll, "poll"),
-        (Mark::Pending, "Pending"),
+        (Mark::Pending, "Pending, then waits"),
         (Mark::Ready, "Ready / done"),
         (
             Mark::Wake {

@@ -29,6 +29,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         }
         // Pending: the future has arranged a wake. Sleep until it comes.
         // `park` may return without an `unpark`, so wait for the flag.
+        debug!(polls, "block_on: pending, parking the thread");
         while !signal.woken.swap(false, Ordering::Acquire) {
             thread::park();
         }
