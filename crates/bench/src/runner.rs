@@ -15,15 +15,18 @@ use std::time::Duration;
 
 use crate::{Blocking, Census, hand, with_async_std, with_smol, with_tokio};
 
-/// One of the runtimes the workloads run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One of the runtimes the workloads run on. On the report's command line
+/// (a `clap` `ValueEnum`) each goes by its [`name`](Runtime::name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Runtime {
     /// Chapter 4's hand-rolled event loop: one thread.
     Hand,
     /// tokio's current-thread runtime: one thread, the yardstick of the
     /// report's ratios, since it is the closest to the hand-rolled loop.
+    #[value(name = "tokio-ct")]
     TokioCurrentThread,
     /// tokio's multi-thread runtime, one worker per core.
+    #[value(name = "tokio-mt")]
     TokioMultiThread,
     /// async-std: its global executor's threads run the tasks, while
     /// `block_on` runs the main one on the calling thread.

@@ -226,3 +226,12 @@ fn the_best_peer_is_the_lowest_figure() {
     assert_eq!(targets::lowest(figures), Some(("smol", 103.7)));
     assert_eq!(targets::lowest([]), None);
 }
+
+#[test]
+fn runtimes_go_by_their_short_names_on_the_command_line() {
+    use clap::ValueEnum;
+    for runtime in Runtime::ALL {
+        let value = runtime.to_possible_value().expect("no runtime is skipped");
+        assert_eq!(value.get_name(), runtime.name());
+    }
+}

@@ -34,7 +34,10 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use std::{env, fs};
+use std::{env, fmt, fs};
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
 
 use bench::estimates::{self, BENCH_COMMAND, ECHO, PING_PONG, SLEEP, SPAWN, THREADS};
 use bench::machine::{self, Memory};
@@ -157,14 +160,72 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 // ANCHOR_END: counting
 
-/// The argument that makes this program measure one runtime's sleepers and
-/// print the figures, instead of writing the report.
-const SLEEP_MEMORY: &str = "--sleep-memory";
+/// The command line: none, to write the report. The two hidden modes are how
+/// this program runs itself again, to measure what must be measured alone.
+#[derive(Debug, Parser)]
+#[command(
+    name = "report",
+    bin_name = "cargo run --release -p bench --bin report --",
+    override_usage = "cargo run --release -p bench --bin report",
+    about = "Writes crates/bench/results/appendix.md and why-async.md: \
+             criterion's times and what this program measures itself.",
+    after_help = "Run `cargo bench -p bench` first: the times are criterion's.",
+    disable_help_subcommand = true,
+    disable_version_flag = true
+)]
+struct Args {
+    #[command(subcommand)]
+    mode: Option<Mode>,
+}
 
-/// The argument that makes this program run a one-connection echo of a
-/// given number of round trips on one runtime, and nothing else: what
-/// `strace` counts the system calls of.
-const ECHO_ONCE: &str = "--echo-once";
+/// What a fresh process of this program is run for.
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Measure one runtime's sleepers (or threads') and print the figures
+    #[command(long_flag = "sleep-memory", hide = true)]
+    SleepMemory {
+        #[arg(value_name = "RUNTIME", value_parser = sleepers())]
+        who: Sleepers,
+    },
+    /// Run a one-connection echo of ROUNDS round trips on RUNTIME, and nothing
+    /// else: what `strace` counts the system calls of
+    #[command(long_flag = "echo-once", hide = true)]
+    EchoOnce { runtime: Runtime, rounds: usize },
+}
+
+/// Whose sleepers `--sleep-memory` measures: a runtime's tasks, or threads.
+#[derive(Debug, Clone, Copy)]
+enum Sleepers {
+    Tasks(Runtime),
+    Threads,
+}
+
+impl fmt::Display for Sleepers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sleepers::Tasks(runtime) => write!(f, "{runtime}"),
+            Sleepers::Threads => f.write_str(THREADS),
+        }
+    }
+}
+
+/// `--sleep-memory`'s argument: a runtime's name, or `threads`.
+fn sleepers() -> impl TypedValueParser<Value = Sleepers> {
+    let names = Runtime::ALL.map(Runtime::name).into_iter().chain([THREADS]);
+    PossibleValuesParser::new(names).map(|name| match name.parse() {
+        Ok(runtime) => Sleepers::Tasks(runtime),
+        Err(_) => Sleepers::Threads,
+    })
+}
+
+/// The arguments of the hidden mode that `strace` watches.
+fn echo_once_args(runtime: Runtime, rounds: usize) -> [String; 3] {
+    [
+        "--echo-once".into(),
+        runtime.name().into(),
+        rounds.to_string(),
+    ]
+}
 
 /// How many times each lateness variant runs; the report pools the
 /// latenesses of every run.
@@ -174,16 +235,19 @@ const LATENESS_RUNS: usize = 10;
 const YARDSTICK: Runtime = Runtime::TokioCurrentThread;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let outcome = match args.as_slice() {
-        [] => report(),
-        [SLEEP_MEMORY, who] => sleep_memory(who),
-        [ECHO_ONCE, who, rounds] => echo_once(who, rounds),
-        _ => Err(format!(
-            "unexpected arguments {args:?}: run `{BENCH_COMMAND}`, then \
-             `cargo run --release -p bench --bin report` with no arguments"
-        )),
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(error) => {
+            // `--help` too: clap prints it to stdout and exits 0; a wrong
+            // argument goes to stderr and exits 2.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    let outcome = match args.mode {
+        None => report(),
+        Some(Mode::SleepMemory { who }) => sleep_memory(who),
+        Some(Mode::EchoOnce { runtime, rounds }) => echo_once(runtime, rounds),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -354,7 +418,7 @@ fn measure_memory() -> Result<BTreeMap<&'static str, SleepMemory>, String> {
     for who in Runtime::ALL.map(Runtime::name).into_iter().chain([THREADS]) {
         eprintln!("measuring the memory of sleepers on {who}");
         let output = Command::new(&me)
-            .args([SLEEP_MEMORY, who])
+            .args(["--sleep-memory", who])
             .output()
             .map_err(|error| format!("cannot run {}: {error}", me.display()))?;
         if !output.status.success() {
@@ -490,13 +554,13 @@ fn own_blocks(sleepers: usize) -> String {
 /// they add to the heap and to the process's memory, per sleeper, printed
 /// as `asleep=N heap=B resident=B reserved=B blocks=SIZExPER,...
 /// large=SIZE,...` (`n/a` where `/proc` is missing).
-fn sleep_memory(who: &str) -> Result<(), String> {
+fn sleep_memory(who: Sleepers) -> Result<(), String> {
     let Scale {
         sleepers, sleep, ..
     } = Scale::FULL;
     let runner = match who {
-        THREADS => None,
-        runtime => Some(build(runtime.parse().map_err(|error| format!("{error}"))?)?),
+        Sleepers::Threads => None,
+        Sleepers::Tasks(runtime) => Some(build(runtime)?),
     };
     let run = |census: &Arc<Census>, sleepers, sleep| match &runner {
         Some(runner) => Ok(runner.sleep_all(census, sleepers, sleep)),
@@ -554,9 +618,9 @@ fn measure_syscalls() -> Result<BTreeMap<&'static str, PerTrip>, NotMeasured> {
                 "bench-syscalls-{}-{runtime}-{rounds}.txt",
                 std::process::id()
             ));
-            let rounds = rounds.to_string();
-            let counted =
-                syscalls::count(&me, &[ECHO_ONCE, runtime.name(), &rounds], &summary);
+            let args = echo_once_args(runtime, rounds);
+            let args = args.each_ref().map(String::as_str);
+            let counted = syscalls::count(&me, &args, &summary);
             let _ = fs::remove_file(&summary);
             counted
         };
@@ -571,11 +635,7 @@ fn measure_syscalls() -> Result<BTreeMap<&'static str, PerTrip>, NotMeasured> {
 
 /// In the process `strace` watches: one client, one connection, `rounds`
 /// round trips on `who`, the runtime built first.
-fn echo_once(who: &str, rounds: &str) -> Result<(), String> {
-    let runtime: Runtime = who.parse().map_err(|error| format!("{error}"))?;
-    let rounds: usize = rounds
-        .parse()
-        .map_err(|error| format!("{rounds:?} is not a number of rounds: {error}"))?;
+fn echo_once(runtime: Runtime, rounds: usize) -> Result<(), String> {
     let runner = build(runtime)?;
     let echoed = runner
         .echo(1, rounds)
