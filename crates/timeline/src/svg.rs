@@ -281,7 +281,13 @@ impl Picture {
                     end - y
                 );
             }
-            if let Mark::Wake { from } = &step.mark {
+            // A lane that wakes itself (a task queued by its own spawner's
+            // code on the same lane) gets the mark without an arrow.
+            let arrow_from = match &step.mark {
+                Mark::Wake { from } if *from != step.lane => Some(from),
+                _ => None,
+            };
+            if let Some(from) = arrow_from {
                 let from = layout.x(self.lane_index(from));
                 let tip = if from < x { x - 7 } else { x + 7 };
                 let _ = writeln!(
@@ -550,6 +556,19 @@ mod tests {
             .find(|line| line.contains("marker-end"))
             .expect("an arrow");
         assert!(arrow.contains("x2=\"135\""), "{arrow}");
+    }
+
+    #[test]
+    fn a_lane_that_wakes_itself_gets_no_arrow() {
+        let from = "task".to_string();
+        let svg = Picture::new("self", "", Axis::Order)
+            .row(
+                Duration::ZERO,
+                Step::new("task", Mark::Wake { from }, "queued"),
+            )
+            .render();
+        assert!(!svg.contains("marker-end"));
+        assert!(svg.contains("<circle class=\"wake\""));
     }
 
     #[test]
