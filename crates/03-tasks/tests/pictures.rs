@@ -1,32 +1,41 @@
-//! The chapter's picture, drawn from a recorded run (see `timeline::svg`):
-//! the fetches as tasks on our executor.
+//! The chapter's pictures, drawn from recorded runs (see `timeline::svg`):
+//! the fetches as tasks on our executor, and on tokio.
 //!
-//! The test draws the picture and compares it with the file the book shows,
-//! `book/src/pictures/fetches-as-tasks.svg`; any difference fails it, so the
-//! picture cannot drift from the code. After a change that is meant, redraw
-//! it with `UPDATE_PICTURES=1 cargo test -p tasks --test pictures` and
-//! commit the file.
+//! Each test draws its picture and compares it with the file the book shows,
+//! under `book/src/pictures/`; any difference fails it, so the pictures
+//! cannot drift from the code. After a change that is meant, redraw them
+//! with `UPDATE_PICTURES=1 cargo test -p tasks --test pictures` and commit
+//! the files.
 //!
-//! The run is `hand::fetch_all` with one change: where each fetch sleeps on
-//! a timer thread of its own (three threads that fire at once, in an order
-//! that changes from run to run), it waits here for a [`Reply`] that one
-//! network thread delivers, one address at a time, each only once the
-//! executor has nothing left to run. So the order of events is the same on
-//! every machine, and the picture's axis is that order, not time.
+//! On our executor, the run is `hand::fetch_all` with one change: where each
+//! fetch sleeps on a timer thread of its own (three threads that fire at
+//! once, in an order that changes from run to run), it waits here for a
+//! [`Reply`] that one network thread delivers, one address at a time, each
+//! only once the executor has nothing left to run. So the order of events is
+//! the same on every machine, and the picture's axis is that order, not time.
+//!
+//! On tokio, the run is `with_tokio::fetch_all` on a current-thread runtime
+//! with a paused clock: one thread and virtual time, the same on every
+//! machine. Tokio reports no polls, so each task is wrapped in a [`Traced`]
+//! future that reports them. (The multi-thread runtime cannot be drawn the
+//! same way: its workers race, and paused time needs the current thread.)
 
+use std::cell::Cell;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Instant;
+
+use tasks::with_tokio;
 
 use tasks::hand::{JoinHandle, block_on, spawn};
 use tasks::{URLS, response};
 use timeline::svg::{self, Axis, Mark, Picture, Step};
-use timeline::{Event, Recording};
+use timeline::{Event, Recording, Timeline};
 use tracing::{debug, info};
 
 /// Where the book takes its pictures from.
@@ -261,4 +270,149 @@ fn fetches_run_as_tasks_on_our_executor() {
         .steps(&timeline, |event| step(event, &mut current))
         .render();
     svg::check(&picture_file("fetches-as-tasks.svg"), &drawn).unwrap();
+}
+
+/// A future that reports each poll, what it returned, and each wake, for
+/// runtimes that report none themselves.
+struct Traced<F> {
+    name: &'static str,
+    future: Pin<Box<F>>,
+}
+
+fn traced<F: Future>(name: &'static str, future: F) -> Traced<F> {
+    Traced {
+        name,
+        future: Box::pin(future),
+    }
+}
+
+thread_local! {
+    /// The traced future whose waker is running, if any.
+    static WAKING: Cell<Option<&'static str>> = const { Cell::new(None) };
+    /// The traced future that has just finished: tokio wakes its handle's
+    /// waiter right after the poll, outside it.
+    static FINISHED: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+impl<F: Future> Future for Traced<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let name = self.name;
+        FINISHED.set(None);
+        debug!(future = name, "polled");
+        let waker = Waker::from(Arc::new(Tell {
+            name,
+            waker: cx.waker().clone(),
+        }));
+        let poll = self.future.as_mut().poll(&mut Context::from_waker(&waker));
+        match poll {
+            Poll::Pending => debug!(future = name, "pending"),
+            Poll::Ready(_) => {
+                debug!(future = name, "ready");
+                FINISHED.set(Some(name));
+            }
+        }
+        poll
+    }
+}
+
+/// The waker a [`Traced`] future hands down: says who was woken, by whom.
+struct Tell {
+    name: &'static str,
+    waker: Waker,
+}
+
+impl Wake for Tell {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let by = WAKING.get().or(FINISHED.get()).unwrap_or(TIMER);
+        debug!(future = self.name, by, "woken");
+        let outer = WAKING.replace(Some(self.name));
+        self.waker.wake_by_ref();
+        WAKING.set(outer);
+    }
+}
+
+const TIMER: &str = "tokio timer";
+
+/// What each recorded event of the tokio run means.
+fn tokio_step(event: &Event, current: &mut &'static str) -> Option<Step> {
+    let Some(name) = event.field("future") else {
+        let mark = (event.level == tracing::Level::INFO).then_some(Mark::Print)?;
+        return Some(Step::new(current, mark, &event.text));
+    };
+    let name = [MAIN, URLS[0], URLS[1], URLS[2]]
+        .into_iter()
+        .find(|lane| *lane == name)?;
+    let (mark, label) = match event.message.as_str() {
+        "polled" => {
+            *current = name;
+            (Mark::Poll, format!("tokio polls {name}"))
+        }
+        "pending" if name == MAIN => (Mark::Pending, "awaits a handle: Pending".into()),
+        "pending" => (Mark::Pending, "Pending: its sleep is set".into()),
+        "ready" => (Mark::Ready, format!("{name} done")),
+        "woken" => {
+            let by = event.field("by").unwrap_or(TIMER);
+            let from = by.to_string();
+            (Mark::Wake { from }, format!("{name} woken by {by}"))
+        }
+        _ => return None,
+    };
+    Some(Step::new(name, mark, &label))
+}
+
+fn tokio_now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+fn draw_tokio(timeline: &Timeline) -> String {
+    let mut current = MAIN;
+    let picture = Picture::new(
+        "Three fetches as tasks on tokio (current thread)",
+        "Recorded from with_tokio::fetch_all on a current-thread runtime with a \
+         paused clock, the demo's two-second delay included; the test wraps the \
+         main future and each task to report polls and wakes. Time runs down, one \
+         row per event; the axis gives the virtual time wherever it moves on. As on \
+         our executor, the tasks start once the main future returns Pending; at two \
+         seconds tokio's timer wakes all three, and the first to finish wakes the \
+         main future, which then finds the other two done already.",
+        Axis::Time,
+    )
+    .lane(MAIN);
+    let picture = URLS.iter().fold(picture, |picture, url| picture.lane(url));
+    picture
+        .lane(TIMER)
+        .steps(timeline, |event| tokio_step(event, &mut current))
+        .render()
+}
+
+#[tokio::test(start_paused = true)]
+async fn fetches_run_as_tasks_on_tokio() {
+    let recording = Recording::start_detailed(tokio_now);
+    // `with_tokio::fetch_all`, with the main future and each task traced.
+    let results = traced(MAIN, async {
+        info!("starting {} fetches as tasks", URLS.len());
+        let handles: Vec<_> = URLS
+            .iter()
+            .map(|&url| tokio::spawn(traced(url, with_tokio::fetch(url, tasks::DELAY))))
+            .collect();
+        let mut results = Vec::new();
+        for handle in handles {
+            results.push(handle.await.expect("these fetches do not panic"));
+        }
+        tasks::report(&results);
+        results
+    })
+    .await;
+    let timeline = recording.finish();
+    assert_eq!(results, URLS.map(response));
+    let last = timeline.events().last().map(|event| event.at);
+    assert_eq!(last, Some(tasks::DELAY), "one delay in all, not three");
+    let drawn = draw_tokio(&timeline);
+    svg::check(&picture_file("fetches-as-tasks-tokio.svg"), &drawn).unwrap();
 }
