@@ -14,81 +14,19 @@
 //! reports no polls, so each greeter and the task are wrapped here in a
 //! [`Traced`] future that reports its polls, its `Pending`s and its wakes.
 
-use std::cell::Cell;
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use coroutines::{NAMES, PAUSE, with_tokio};
 use timeline::svg::{self, Axis, Mark, Picture, Step};
+use timeline::trace::traced;
 use timeline::{Event, Recording, Timeline};
-use tracing::debug;
 
 /// Where the book takes its pictures from.
 fn picture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../book/src/pictures")
         .join(name)
-}
-
-/// A future that reports each poll, what it returned, and each wake.
-struct Traced<F> {
-    name: &'static str,
-    future: Pin<Box<F>>,
-}
-
-fn traced<F: Future>(name: &'static str, future: F) -> Traced<F> {
-    Traced {
-        name,
-        future: Box::pin(future),
-    }
-}
-
-impl<F: Future> Future for Traced<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let name = self.name;
-        debug!(future = name, "polled");
-        let waker = Waker::from(Arc::new(Tell {
-            name,
-            waker: cx.waker().clone(),
-        }));
-        let poll = self.future.as_mut().poll(&mut Context::from_waker(&waker));
-        match poll {
-            Poll::Pending => debug!(future = name, "pending"),
-            Poll::Ready(_) => debug!(future = name, "ready"),
-        }
-        poll
-    }
-}
-
-thread_local! {
-    /// The traced future whose waker is running, if any: who wakes the next.
-    static WAKING: Cell<Option<&'static str>> = const { Cell::new(None) };
-}
-
-/// The waker a [`Traced`] future hands down: says who was woken, by whom.
-struct Tell {
-    name: &'static str,
-    waker: Waker,
-}
-
-impl Wake for Tell {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        let by = WAKING.get().unwrap_or(TIMER);
-        debug!(future = self.name, by, "woken");
-        let outer = WAKING.replace(Some(self.name));
-        self.waker.wake_by_ref();
-        WAKING.set(outer);
-    }
 }
 
 const TASK: &str = "task";
@@ -136,8 +74,9 @@ const HOW: &str = "Recorded from the chapter's tokio version on a current-thread
 async fn greeters_at_once() {
     let recording = Recording::start_detailed(tokio_now);
     // `with_tokio::greet_all`, with each greeter traced.
-    let [a, b, c] = NAMES.map(|name| traced(name, with_tokio::greet(name, PAUSE)));
-    traced(TASK, async { tokio::join!(a, b, c) }).await;
+    let [a, b, c] =
+        NAMES.map(|name| traced(name, TIMER, with_tokio::greet(name, PAUSE)));
+    traced(TASK, TIMER, async { tokio::join!(a, b, c) }).await;
     let timeline = recording.finish();
     assert_eq!(timeline.events().last().map(|event| event.at), Some(PAUSE));
     let caption = format!(
@@ -153,9 +92,9 @@ async fn greeters_at_once() {
 async fn greeters_one_by_one() {
     let recording = Recording::start_detailed(tokio_now);
     // `with_tokio::greet_one_by_one`, with each greeter traced.
-    traced(TASK, async {
+    traced(TASK, TIMER, async {
         for name in NAMES {
-            traced(name, with_tokio::greet(name, PAUSE)).await;
+            traced(name, TIMER, with_tokio::greet(name, PAUSE)).await;
         }
     })
     .await;

@@ -20,13 +20,12 @@
 //! future that reports them. (The multi-thread runtime cannot be drawn the
 //! same way: its workers race, and paused time needs the current thread.)
 
-use std::cell::Cell;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Instant;
 
@@ -35,6 +34,7 @@ use tasks::with_tokio;
 use tasks::hand::{JoinHandle, block_on, spawn};
 use tasks::{URLS, response};
 use timeline::svg::{self, Axis, Mark, Picture, Step};
+use timeline::trace::traced;
 use timeline::{Event, Recording, Timeline};
 use tracing::{debug, info};
 
@@ -272,71 +272,6 @@ fn fetches_run_as_tasks_on_our_executor() {
     svg::check(&picture_file("fetches-as-tasks.svg"), &drawn).unwrap();
 }
 
-/// A future that reports each poll, what it returned, and each wake, for
-/// runtimes that report none themselves.
-struct Traced<F> {
-    name: &'static str,
-    future: Pin<Box<F>>,
-}
-
-fn traced<F: Future>(name: &'static str, future: F) -> Traced<F> {
-    Traced {
-        name,
-        future: Box::pin(future),
-    }
-}
-
-thread_local! {
-    /// The traced future whose waker is running, if any.
-    static WAKING: Cell<Option<&'static str>> = const { Cell::new(None) };
-    /// The traced future that has just finished: tokio wakes its handle's
-    /// waiter right after the poll, outside it.
-    static FINISHED: Cell<Option<&'static str>> = const { Cell::new(None) };
-}
-
-impl<F: Future> Future for Traced<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let name = self.name;
-        FINISHED.set(None);
-        debug!(future = name, "polled");
-        let waker = Waker::from(Arc::new(Tell {
-            name,
-            waker: cx.waker().clone(),
-        }));
-        let poll = self.future.as_mut().poll(&mut Context::from_waker(&waker));
-        match poll {
-            Poll::Pending => debug!(future = name, "pending"),
-            Poll::Ready(_) => {
-                debug!(future = name, "ready");
-                FINISHED.set(Some(name));
-            }
-        }
-        poll
-    }
-}
-
-/// The waker a [`Traced`] future hands down: says who was woken, by whom.
-struct Tell {
-    name: &'static str,
-    waker: Waker,
-}
-
-impl Wake for Tell {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        let by = WAKING.get().or(FINISHED.get()).unwrap_or(TIMER);
-        debug!(future = self.name, by, "woken");
-        let outer = WAKING.replace(Some(self.name));
-        self.waker.wake_by_ref();
-        WAKING.set(outer);
-    }
-}
-
 const TIMER: &str = "tokio timer";
 
 /// What each recorded event of the tokio run means.
@@ -395,11 +330,13 @@ fn draw_tokio(timeline: &Timeline) -> String {
 async fn fetches_run_as_tasks_on_tokio() {
     let recording = Recording::start_detailed(tokio_now);
     // `with_tokio::fetch_all`, with the main future and each task traced.
-    let results = traced(MAIN, async {
+    let results = traced(MAIN, TIMER, async {
         info!("starting {} fetches as tasks", URLS.len());
         let handles: Vec<_> = URLS
             .iter()
-            .map(|&url| tokio::spawn(traced(url, with_tokio::fetch(url, tasks::DELAY))))
+            .map(|&url| {
+                tokio::spawn(traced(url, TIMER, with_tokio::fetch(url, tasks::DELAY)))
+            })
             .collect();
         let mut results = Vec::new();
         for handle in handles {

@@ -38,6 +38,7 @@ pub mod python;
 pub mod record;
 pub mod report;
 pub mod svg;
+pub mod trace;
 
 pub use cli::{Chapter, Runtime};
 pub use record::{Event, Recording, Timeline};
