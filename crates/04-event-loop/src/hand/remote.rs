@@ -8,8 +8,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, ready};
 
+use future_objects::hand::{Promise, PromiseError};
 use polling::Poller;
 use tracing::{error, warn};
 
@@ -143,20 +144,26 @@ impl RemoteHandle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let slot = Arc::new(Slot {
-            state: Mutex::new(State::Running(None)),
-        });
-        let sender = Sender(Arc::clone(&slot));
+        // Chapter 2's promise carries the outcome back: its completer is
+        // `Send`, and dropped unused (the loop closed before the task could
+        // end) it cancels the promise.
+        let (completer, promise) = future_objects::hand::promise();
         self.call_soon_threadsafe(move || {
             let task = super::spawn(future);
-            // A second task hands the outcome over; if the loop closes first,
-            // the sender is dropped and says `Cancelled`.
+            // A second task hands the outcome over.
             super::spawn(async move {
-                let outcome = task.await;
-                sender.send(outcome);
+                // Given back if nobody awaits the handle: dropped here.
+                match task.await {
+                    Ok(output) => {
+                        let _ = completer.complete(output);
+                    }
+                    Err(error) => {
+                        let _ = completer.fail(error);
+                    }
+                }
             });
         });
-        RemoteJoinHandle { slot }
+        RemoteJoinHandle { promise }
     }
 
     /// Ends the loop's `run_forever` once its current turn is over.
@@ -215,86 +222,29 @@ impl fmt::Debug for ClockHold {
     }
 }
 
-/// Where a remote task's outcome waits for its handle.
-struct Slot<T> {
-    state: Mutex<State<T>>,
-}
-
-enum State<T> {
-    /// Not finished; the waker of whoever awaits the handle.
-    Running(Option<Waker>),
-    Finished(Result<T, JoinError>),
-    Taken,
-}
-
-impl<T> Slot<T> {
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// The loop's end: sends the outcome once; dropped unsent, it says the task
-/// was cancelled (the loop closed before the task could end).
-struct Sender<T>(Arc<Slot<T>>);
-
-impl<T> Sender<T> {
-    fn send(&self, outcome: Result<T, JoinError>) {
-        let waker = {
-            let mut state = self.0.lock();
-            let State::Running(waker) = &mut *state else {
-                return; // sent already
-            };
-            let waker = waker.take();
-            *state = State::Finished(outcome);
-            waker
-        };
-        // Woken outside the lock: a waker may run code of its own.
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    fn drop(&mut self) {
-        self.send(Err(JoinError::cancelled(TaskId(0), Some("remote task"))));
-    }
-}
-
 /// The outcome of a task started by [`RemoteHandle::spawn`]: a `Send` future,
 /// awaitable from any thread or runtime.
 pub struct RemoteJoinHandle<T> {
-    slot: Arc<Slot<T>>,
+    promise: Promise<T, JoinError>,
 }
 
 impl<T> Future for RemoteJoinHandle<T> {
     type Output = Result<T, JoinError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // Cloned, and the old one dropped, outside the lock: a waker's
-        // `clone` and `drop` are not ours to trust.
-        let waker = cx.waker().clone();
-        let mut state = self.slot.lock();
-        match std::mem::replace(&mut *state, State::Taken) {
-            State::Finished(outcome) => Poll::Ready(outcome),
-            State::Running(old) => {
-                *state = State::Running(Some(waker));
-                drop(state);
-                drop(old);
-                Poll::Pending
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let outcome = ready!(Pin::new(&mut self.promise).poll(cx));
+        Poll::Ready(outcome.map_err(|error| match error {
+            PromiseError::Failed(error) => error,
+            // The completer went unused: the loop closed before the task ended.
+            PromiseError::Cancelled => {
+                JoinError::cancelled(TaskId(0), Some("remote task"))
             }
-            State::Taken => panic!("`RemoteJoinHandle` polled after it completed"),
-        }
+        }))
     }
 }
 
 impl<T> fmt::Debug for RemoteJoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let finished = !matches!(*self.slot.lock(), State::Running(_));
-        f.debug_struct("RemoteJoinHandle")
-            .field("finished", &finished)
-            .finish()
+        f.write_str("RemoteJoinHandle")
     }
 }
