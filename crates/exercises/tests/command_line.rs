@@ -104,9 +104,10 @@ fn every_exercise_has_its_steps_up_to_the_last_and_no_further() {
     }
 }
 
-#[test]
-fn hint_for_an_unknown_exercise_exits_2_and_names_the_exercises() {
-    let output = exercises(&["hint", "ch9-nothing"]);
+/// Runs `command` on an exercise that does not exist: it must exit 2 and
+/// name the exercises there are.
+fn assert_an_unknown_exercise_is_refused(command: &str) {
+    let output = exercises(&[command, "ch9-nothing"]);
     assert_eq!(output.status.code(), Some(USAGE_ERROR));
     let error = stderr(&output);
     assert!(
@@ -114,6 +115,11 @@ fn hint_for_an_unknown_exercise_exits_2_and_names_the_exercises() {
         "{error}"
     );
     assert!(error.contains("ch1-countdown"), "the valid names: {error}");
+}
+
+#[test]
+fn hint_for_an_unknown_exercise_exits_2_and_names_the_exercises() {
+    assert_an_unknown_exercise_is_refused("hint");
 }
 
 #[test]
@@ -138,12 +144,5 @@ fn hint_step_zero_exits_2_and_says_how_many_there_are() {
 
 #[test]
 fn watch_for_an_unknown_exercise_exits_2_and_names_the_exercises() {
-    let output = exercises(&["watch", "ch9-nothing"]);
-    assert_eq!(output.status.code(), Some(USAGE_ERROR));
-    let error = stderr(&output);
-    assert!(
-        error.contains("no exercise is called `ch9-nothing`"),
-        "{error}"
-    );
-    assert!(error.contains("ch1-countdown"), "the valid names: {error}");
+    assert_an_unknown_exercise_is_refused("watch");
 }

@@ -316,8 +316,10 @@ impl Future for Sleep {
         // heap: its `clone` and `drop` are not ours to trust.
         if let Some((remote, seq)) = &this.timer {
             if Arc::ptr_eq(remote, &core.remote) {
-                let key = core.timers.borrow().key(this.deadline, *seq);
-                let wakes = core.timers.borrow().wakes(key, cx.waker());
+                let timers = core.timers.borrow();
+                let key = timers.key(this.deadline, *seq);
+                let wakes = timers.wakes(key, cx.waker());
+                drop(timers);
                 match wakes {
                     Some(true) => return Poll::Pending,
                     Some(false) => {
