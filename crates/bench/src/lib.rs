@@ -35,10 +35,13 @@
 
 use std::time::{Duration, Instant};
 
+pub mod blocking_offload;
 pub mod census;
 pub mod estimates;
+pub mod gather_wait;
 pub mod hand;
 pub mod lateness;
+pub mod locks;
 pub mod machine;
 pub mod markdown;
 pub mod runner;

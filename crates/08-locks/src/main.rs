@@ -1,0 +1,5 @@
+//! `cargo run -p locks`: being written (issue 12).
+
+fn main() {
+    println!("locks: being written");
+}
