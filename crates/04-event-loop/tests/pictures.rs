@@ -1,0 +1,120 @@
+//! The chapter's picture, drawn from a recorded run (see `timeline::svg`):
+//! the two countdowns of the scene as tasks on our loop, on its virtual clock.
+//!
+//! The test draws the picture and compares it with the file the book shows,
+//! under `book/src/pictures/`; any difference fails it, so the picture cannot
+//! drift from the code. After a change that is meant, redraw it with
+//! `UPDATE_PICTURES=1 cargo test -p event-loop --test pictures` and commit the
+//! file.
+//!
+//! The run is `hand::run_countdowns_on` on a virtual-time loop, with each
+//! countdown wrapped in a [`traced`] future that reports its polls, what they
+//! returned, and its wakes (the loop itself logs none of them, to stay fast).
+//! A wake from no traced future comes from the loop's timer heap: the turn
+//! that finds a timer due wakes its task.
+
+mod support;
+
+use std::path::PathBuf;
+
+use event_loop::hand::{self, countdown, now};
+use event_loop::{COUNTDOWNS, STEP};
+use support::virtual_loop;
+use timeline::svg::{self, Axis, Mark, Picture, Step};
+use timeline::trace::traced;
+use timeline::{Event, Recording};
+
+/// Where the book takes its pictures from.
+fn picture_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../book/src/pictures")
+        .join(name)
+}
+
+const LANES: [&str; 2] = ["countdown A", "countdown B"];
+const TIMERS: &str = "timer heap";
+
+/// What each recorded event means. `current` is the lane being polled, to
+/// which the lines it prints belong.
+fn step(event: &Event, current: &mut &'static str) -> Option<Step> {
+    let Some(name) = event.field("future") else {
+        let mark = (event.level == tracing::Level::INFO).then_some(Mark::Print)?;
+        return Some(Step::new(current, mark, &event.text));
+    };
+    let name = LANES.into_iter().find(|lane| *lane == name)?;
+    let (mark, label) = match event.message.as_str() {
+        "polled" => {
+            *current = name;
+            (Mark::Poll, "the loop polls it".to_string())
+        }
+        "pending" => (Mark::Pending, "Pending: its timer is in the heap".into()),
+        "ready" => (Mark::Ready, format!("{name} done")),
+        "woken" => {
+            // `traced` blames a wake on the traced future that finished
+            // last, if no poll came since (a join handle's waiter is woken
+            // right after the last poll). No countdown wakes the other: a
+            // countdown wakes only once its timer is due.
+            let by = TIMERS.to_string();
+            let label = format!("its timer is due: woken by the {by}");
+            (Mark::Wake { from: by }, label)
+        }
+        _ => return None,
+    };
+    Some(Step::new(name, mark, &label))
+}
+
+#[test]
+fn countdowns_interleave_on_the_loops_timers() {
+    let event_loop = virtual_loop();
+    let recording = Recording::start_detailed(now);
+    let took = event_loop.run_until_complete(async {
+        let started = now();
+        let tasks = COUNTDOWNS.map(|(name, from)| {
+            let lane = LANES.into_iter().find(|lane| lane.ends_with(name));
+            let lane = lane.expect("a lane for each countdown");
+            hand::spawn(traced(lane, TIMERS, countdown(name, from, STEP)))
+        });
+        for task in tasks {
+            task.await.expect("a countdown does not panic");
+        }
+        now() - started
+    });
+    let timeline = recording.finish();
+    let longest = COUNTDOWNS.iter().map(|&(_, from)| from).max();
+    assert_eq!(
+        Some(took),
+        longest.map(|from| STEP * from),
+        "the steps overlap"
+    );
+    let printed: Vec<_> = timeline
+        .events()
+        .iter()
+        .filter(|event| event.level == tracing::Level::INFO)
+        .map(|event| event.text.as_str())
+        .collect();
+    assert_eq!(
+        printed[..4],
+        ["A: 5", "B: 3", "A: 4", "B: 2"],
+        "each second A steps, then B"
+    );
+
+    let mut current = LANES[0];
+    let picture = Picture::new(
+        "Two countdowns as tasks on our loop",
+        "Recorded from the scene on a virtual-time loop: the test wraps each \
+         countdown to report its polls and wakes. Time runs down, one row per \
+         event; the axis gives the loop's clock wherever it moves on. Each step \
+         prints, sets a timer and returns Pending. With nothing ready, the loop \
+         moves its clock to the earliest deadline; the turn that finds timers due \
+         wakes their tasks, in the order the timers were set, then polls them.",
+        Axis::Time,
+    );
+    let picture = LANES
+        .iter()
+        .fold(picture, |picture, lane| picture.lane(lane));
+    let drawn = picture
+        .lane(TIMERS)
+        .steps(&timeline, |event| step(event, &mut current))
+        .render();
+    svg::check(&picture_file("countdowns-on-the-loop.svg"), &drawn).unwrap();
+}
