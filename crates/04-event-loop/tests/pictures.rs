@@ -118,3 +118,88 @@ fn countdowns_interleave_on_the_loops_timers() {
         .render();
     svg::check(&picture_file("countdowns-on-the-loop.svg"), &drawn).unwrap();
 }
+
+const READER: &str = "reader";
+const WRITER: &str = "writer";
+const REACTOR: &str = "reactor";
+
+/// What each recorded event of the socket run means.
+fn socket_step(event: &Event) -> Option<Step> {
+    let name = [READER, WRITER]
+        .into_iter()
+        .find(|lane| Some(*lane) == event.field("future"))?;
+    let (mark, label) = match (name, event.message.as_str()) {
+        (_, "polled") => (Mark::Poll, "the loop polls it"),
+        (READER, "pending") => (Mark::Pending, "WouldBlock: waker to the reactor"),
+        (READER, "ready") => (Mark::Ready, "read 5 bytes: \"ping\\n\""),
+        (WRITER, "ready") => (Mark::Ready, "wrote \"ping\\n\" at once: Ready"),
+        // Only the reactor holds the reader's waker (`traced` would blame
+        // the writer, the last traced future to finish).
+        (READER, "woken") => {
+            let from = REACTOR.to_string();
+            let label = "the poller says readable: the reactor wakes it";
+            return Some(Step::new(name, Mark::Wake { from }, label));
+        }
+        _ => return None,
+    };
+    Some(Step::new(name, mark, label))
+}
+
+#[test]
+fn a_read_waits_in_the_reactor_until_the_socket_is_readable() {
+    use event_loop::hand::{TcpListener, TcpStream};
+
+    let event_loop = virtual_loop();
+    let (server_side, client_side) = event_loop.run_until_complete(async {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let address = listener.local_addr().expect("a bound listener");
+        let client = TcpStream::connect(address).await.expect("a connection");
+        let (server, _) = listener.accept().await.expect("an accepted peer");
+        (server, client)
+    });
+    // The connection is made before the recording starts, so only the read
+    // and the write are drawn; both run on the loop's thread, in spawn order.
+    let recording = Recording::start_detailed(now);
+    let read = event_loop.run_until_complete(async move {
+        let reader = hand::spawn(traced(READER, REACTOR, async move {
+            let mut buf = [0; 16];
+            let n = server_side.read(&mut buf).await.expect("a read");
+            buf[..n].to_vec()
+        }));
+        let writer = hand::spawn(traced(WRITER, REACTOR, async move {
+            client_side.write_all(b"ping\n").await.expect("a write");
+            client_side
+        }));
+        let _client = writer.await.expect("the writer does not panic");
+        reader.await.expect("the reader does not panic")
+    });
+    let timeline = recording.finish();
+    assert_eq!(read, b"ping\n");
+    let position = |future: &str, message: &str| {
+        timeline.events().iter().position(|event| {
+            event.field("future") == Some(future) && event.message == message
+        })
+    };
+    let waits = position(READER, "pending").expect("the reader waits");
+    let writes = position(WRITER, "ready").expect("the writer writes");
+    let wakes = position(READER, "woken").expect("the reader is woken");
+    assert!(waits < writes && writes < wakes, "wait, write, wake");
+
+    let picture = Picture::new(
+        "A read that waits for its socket",
+        "Recorded on our loop: two tasks share a loopback connection made \
+         beforehand. Time runs down, one row per event, numbered: the clock \
+         does not move. The reader is polled first and finds nothing to read; \
+         the writer writes. With nothing left to run, the loop waits in the \
+         poller, which reports the reader's socket readable at once, and the \
+         reactor wakes the task whose waker it holds.",
+        Axis::Order,
+    );
+    let drawn = picture
+        .lane(READER)
+        .lane(WRITER)
+        .lane(REACTOR)
+        .steps(&timeline, socket_step)
+        .render();
+    svg::check(&picture_file("a-read-waits-for-its-socket.svg"), &drawn).unwrap();
+}
