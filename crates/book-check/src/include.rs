@@ -51,6 +51,7 @@ impl Directive<'_> {
         };
         let file = dir.join(path);
         let problem = match fs::read_to_string(&file) {
+            Ok(text) if path.ends_with(".snap") => snapshot_problem(&text, spec)?,
             Ok(text) => Spec::parse(spec).problem(&text)?,
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 format!("{} not found", paths.shown(&file).display())
@@ -120,6 +121,25 @@ fn marker<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let end = rest.find(|c| !is_name(c)).unwrap_or(rest.len());
     (end > 0).then(|| &rest[..end])
+}
+
+/// An insta snapshot opens with a header between two `---` lines, whose length
+/// changes when insta writes it again (an `expression:` line comes or goes).
+/// So a snapshot is included from the first line after the header to its
+/// end, and the line the directive names must be that one.
+fn snapshot_problem(text: &str, spec: &str) -> Option<String> {
+    let mut dashes = text.lines().enumerate().filter(|(_, line)| *line == "---");
+    let body = match (dashes.next(), dashes.next()) {
+        (Some((0, _)), Some((end, _))) => end + 2,
+        _ => return Some("not an insta snapshot: no `---` header".to_string()),
+    };
+    if Spec::parse(spec) == Spec::Lines(Some(body), None) {
+        return None;
+    }
+    Some(format!(
+        "a snapshot's body starts at line {body}, after its header: \
+         include it as `:{body}:`"
+    ))
 }
 
 /// mdBook clamps a range to the file without a word, leaving a short or empty
@@ -245,6 +265,17 @@ mod tests {
         assert_eq!(Spec::parse("4:"), Spec::Lines(Some(4), None));
         assert_eq!(Spec::parse(":9"), Spec::Lines(None, Some(9)));
         assert_eq!(Spec::parse("greet"), Spec::Anchor("greet"));
+    }
+
+    #[test]
+    fn a_snapshot_is_included_from_the_line_after_its_header() {
+        let snap = "---\nsource: tests/a.rs\nexpression: x\n---\nbody\n";
+        assert_eq!(snapshot_problem(snap, "5:"), None);
+        for wrong in ["4:", "5", "5:6", "", "name"] {
+            let problem = snapshot_problem(snap, wrong).expect("a problem");
+            assert!(problem.contains("`:5:`"), "{wrong}: {problem}");
+        }
+        assert!(snapshot_problem("body only\n", "1:").is_some());
     }
 
     #[test]
