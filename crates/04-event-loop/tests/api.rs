@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::{Future, poll_fn};
 use std::panic;
 use std::pin::Pin;
@@ -16,8 +16,8 @@ use std::thread;
 use std::time::Duration;
 
 use event_loop::hand::{
-    EventLoop, TaskState, TcpListener, block_on, handle, sleep, spawn, spawn_named,
-    task_table, yield_now,
+    self, EventLoop, TaskState, TcpListener, block_on, handle, sleep, spawn,
+    spawn_named, task_table, yield_now,
 };
 use support::{finishes_within, virtual_loop};
 
@@ -340,4 +340,39 @@ fn all_tasks_lists_each_live_task_with_what_it_waits_on() {
 
 async fn sleep_for_an_hour() {
     sleep(Duration::from_secs(3600)).await;
+}
+
+#[test]
+fn blocking_sleep_moves_a_virtual_clock_without_yielding() {
+    let event_loop = virtual_loop();
+    let ran = Rc::new(Cell::new(false));
+    let (took, ran_meanwhile, other) = event_loop.run_until_complete(async {
+        let other = {
+            let ran = Rc::clone(&ran);
+            spawn(async move { ran.set(true) })
+        };
+        let started = hand::now();
+        hand::blocking_sleep(Duration::from_secs(3));
+        (hand::now() - started, ran.get(), other)
+    });
+    assert_eq!(
+        took,
+        Duration::from_secs(3),
+        "the clock moved on by the sleep"
+    );
+    assert!(
+        !ran_meanwhile,
+        "the task spawned first waited: the thread was held"
+    );
+    event_loop
+        .run_until_complete(other)
+        .expect("the other task ends");
+    assert!(ran.get(), "it runs once the thread is free");
+}
+
+#[test]
+fn outside_a_loop_blocking_sleep_is_a_thread_sleep() {
+    let started = std::time::Instant::now();
+    hand::blocking_sleep(Duration::from_millis(20));
+    assert!(started.elapsed() >= Duration::from_millis(20));
 }

@@ -17,7 +17,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use event_loop::hand::{self, countdown, now};
+use event_loop::hand::{self, EventLoop, countdown, now};
 use event_loop::{COUNTDOWNS, STEP};
 use support::virtual_loop;
 use timeline::svg::{self, Axis, Mark, Picture, Step};
@@ -66,7 +66,9 @@ fn step(event: &Event, current: &mut &'static str) -> Option<Step> {
 #[test]
 fn countdowns_interleave_on_the_loops_timers() {
     let event_loop = virtual_loop();
-    let recording = Recording::start_detailed(now);
+    // Started inside the loop, so that its clock starts at the loop's.
+    let recording =
+        event_loop.run_until_complete(async { Recording::start_detailed(now) });
     let took = event_loop.run_until_complete(async {
         let started = now();
         let tasks = COUNTDOWNS.map(|(name, from)| {
@@ -202,4 +204,108 @@ fn a_read_waits_in_the_reactor_until_the_socket_is_readable() {
         .steps(&timeline, socket_step)
         .render();
     svg::check(&picture_file("a-read-waits-for-its-socket.svg"), &drawn).unwrap();
+}
+
+const COUNTDOWN: &str = "countdown";
+const BLOCKER: &str = "blocker";
+
+/// What each recorded event of the blocking run means. `current` is the lane
+/// being polled.
+fn blocking_step(event: &Event, current: &mut &'static str) -> Option<Step> {
+    let Some(name) = event.field("future") else {
+        let text = event.text.as_str();
+        let (mark, label) = match event.level {
+            _ if text.starts_with("blocker: calling") => (
+                Mark::Sleep,
+                "std::thread::sleep: blocks the thread for 1.5 s",
+            ),
+            tracing::Level::INFO => (Mark::Print, text),
+            // Debug mode's warning, without its advice.
+            tracing::Level::WARN => (Mark::Note, text.split(';').next()?),
+            _ => return None,
+        };
+        return Some(Step::new(current, mark, label));
+    };
+    let name = [COUNTDOWN, BLOCKER]
+        .into_iter()
+        .find(|lane| *lane == name)?;
+    let (mark, label) = match event.message.as_str() {
+        "polled" => {
+            *current = name;
+            (Mark::Poll, "the loop polls it".to_string())
+        }
+        "pending" => (Mark::Pending, "Pending: its timer is in the heap".into()),
+        "ready" => (Mark::Ready, format!("{name} done")),
+        "woken" => {
+            // Only the timer heap wakes these two (see `step` above).
+            let from = TIMERS.to_string();
+            let label = "its timer is due: woken by the timer heap".to_string();
+            (Mark::Wake { from }, label)
+        }
+        _ => return None,
+    };
+    Some(Step::new(name, mark, &label))
+}
+
+#[test]
+fn a_blocking_call_holds_back_the_countdowns_timer() {
+    let event_loop = EventLoop::builder()
+        .virtual_time()
+        .debug(true)
+        .build()
+        .expect("a poller");
+    // Started inside the loop, so that its clock starts at the loop's.
+    let recording =
+        event_loop.run_until_complete(async { Recording::start_detailed(now) });
+    // `hand::run_with_a_blocking_call` with `blocking_sleep`, each task traced.
+    event_loop.run_until_complete(async {
+        let countdown = hand::spawn(traced(COUNTDOWN, TIMERS, countdown("A", 3, STEP)));
+        let blocker = hand::spawn_named(
+            BLOCKER,
+            traced(BLOCKER, TIMERS, async {
+                hand::sleep(STEP / 2).await;
+                tracing::info!(
+                    "blocker: calling std::thread::sleep, which blocks the thread"
+                );
+                hand::blocking_sleep(STEP * 3 / 2);
+                tracing::info!("blocker: done blocking");
+            }),
+        );
+        blocker.await.expect("the blocker does not panic");
+        countdown.await.expect("a countdown does not panic");
+    });
+    let timeline = recording.finish();
+    let woken = |at| {
+        timeline.events().iter().any(|event| {
+            event.field("future") == Some(COUNTDOWN)
+                && event.message == "woken"
+                && event.at == at
+        })
+    };
+    assert!(
+        !woken(STEP),
+        "no wake when the step was due: the thread was blocked"
+    );
+    assert!(woken(STEP * 2), "the wake came when the blocker returned");
+
+    let mut current = COUNTDOWN;
+    let drawn = Picture::new(
+        "A blocking call holds back a timer",
+        "Recorded on a virtual-time loop in debug mode, with blocking_sleep standing \
+         for std::thread::sleep: it moves the clock on without yielding, as a real \
+         blocking call holds the thread. The countdown's second step was due at 1 s; \
+         the blocker, polled at 0.5 s, holds the thread until 2 s, so the timer heap \
+         wakes the countdown only then, a second late. Debug mode names the blocker.",
+        Axis::Time,
+    )
+    .lane(COUNTDOWN)
+    .lane(BLOCKER)
+    .lane(TIMERS)
+    .steps(&timeline, |event| blocking_step(event, &mut current))
+    .render();
+    svg::check(
+        &picture_file("a-blocking-call-holds-back-a-timer.svg"),
+        &drawn,
+    )
+    .unwrap();
 }

@@ -225,11 +225,11 @@ impl Core {
             true
         } else {
             self.polling.set(Some(slot));
-            let started = self.debug.get().then(Instant::now);
+            let started = self.debug.get().then(|| Stopwatch::start(self));
             let ended = task.run();
             self.polling.set(None);
             if let Some(started) = started {
-                self.check_slow(started.elapsed(), || describe(&*task));
+                self.check_slow(started.took(self), || describe(&*task));
             }
             ended
         };
@@ -318,12 +318,12 @@ impl Core {
             return; // cancelled
         };
         let name = || format!("{} callback {}", entry.kind, entry.id);
-        let started = self.debug.get().then(Instant::now);
+        let started = self.debug.get().then(|| Stopwatch::start(self));
         if let Err(payload) = contain::catch(entry.callback) {
             contain::log(&name(), "panicked", payload);
         }
         if let Some(started) = started {
-            self.check_slow(started.elapsed(), name);
+            self.check_slow(started.took(self), name);
         }
     }
 
@@ -449,10 +449,10 @@ impl Core {
 
     fn poll_main<T>(&self, main: &mut MainFuture<'_, T>) -> Poll<T> {
         let mut cx = Context::from_waker(&self.main_waker);
-        let started = self.debug.get().then(Instant::now);
+        let started = self.debug.get().then(|| Stopwatch::start(self));
         let polled = main(&mut cx);
         if let Some(started) = started {
-            self.check_slow(started.elapsed(), || "the main future".to_string());
+            self.check_slow(started.took(self), || "the main future".to_string());
         }
         polled
     }
@@ -669,5 +669,27 @@ impl Drop for Running<'_> {
                 )
             });
         }
+    }
+}
+
+/// How long a poll or a callback ran, for debug mode: on the real clock (a
+/// blocking call on any loop) or on the loop's virtual clock (one that a
+/// task moved with `blocking_sleep`), whichever moved more.
+struct Stopwatch {
+    real: Instant,
+    on_the_loop: Instant,
+}
+
+impl Stopwatch {
+    fn start(core: &Core) -> Stopwatch {
+        Stopwatch {
+            real: Instant::now(),
+            on_the_loop: core.now(),
+        }
+    }
+
+    fn took(&self, core: &Core) -> Duration {
+        let on_the_loop = core.now().saturating_duration_since(self.on_the_loop);
+        self.real.elapsed().max(on_the_loop)
     }
 }

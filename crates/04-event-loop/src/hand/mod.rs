@@ -40,7 +40,7 @@ pub use reactor::ReactorStats;
 pub use remote::{ClockHold, RemoteHandle, RemoteJoinHandle};
 pub use task::{AbortHandle, JoinError, JoinHandle, TaskId};
 pub use tasks::hand::{YieldNow, yield_now};
-pub use time::{FAR_FUTURE, Sleep, now, sleep, sleep_until};
+pub use time::{FAR_FUTURE, Sleep, blocking_sleep, now, sleep, sleep_until};
 
 use std::mem::size_of;
 use std::time::Duration;
@@ -115,11 +115,21 @@ pub fn run_with_a_blocking_task(step: Duration) {
         .debug(true)
         .build()
         .expect("the system's poller");
+    run_with_a_blocking_call(&event_loop, step, std::thread::sleep);
+}
+
+/// The scene on a loop of the caller's, with `block` for the blocking call:
+/// `std::thread::sleep` in the demo, [`blocking_sleep`] on virtual time.
+pub fn run_with_a_blocking_call(
+    event_loop: &EventLoop,
+    step: Duration,
+    block: fn(Duration),
+) {
     let countdown = event_loop.create_task_named("countdown", countdown("A", 3, step));
     let blocker = event_loop.create_task_named("blocker", async move {
         sleep(step / 2).await;
         info!("blocker: calling std::thread::sleep, which blocks the thread");
-        std::thread::sleep(step * 3 / 2); // the bug: not `sleep(..).await`
+        block(step * 3 / 2); // the bug: a blocking call, not `sleep(..).await`
         info!("blocker: done blocking");
     });
     event_loop.run_until_complete(async {

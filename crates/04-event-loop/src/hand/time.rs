@@ -235,6 +235,27 @@ pub fn now() -> Instant {
     current::try_current().map_or_else(Instant::now, |core| core.now())
 }
 
+// ANCHOR: blocking_sleep
+/// A blocking sleep, as the loop's clock sees it: what a test or a recorded
+/// picture uses for the classic bug, a blocking call inside a task.
+///
+/// On a real clock, and outside a loop, it is `std::thread::sleep`: the
+/// thread stops, and with it the loop. On a virtual clock it moves the clock
+/// on by `duration`, at once and without yielding: the loop runs nothing
+/// meanwhile, just as under a real blocking call, so every timer due in
+/// between comes late, by the same amount, on every machine. (tokio's
+/// `time::advance`, for its paused clock, is another thing: it is async,
+/// and lets the timers that come due fire on time.)
+pub fn blocking_sleep(duration: Duration) {
+    match current::try_current() {
+        Some(core) if core.clock.is_virtual() => {
+            core.clock.advance_to(core.clock.deadline_after(duration));
+        }
+        _ => std::thread::sleep(duration),
+    }
+}
+// ANCHOR_END: blocking_sleep
+
 /// Waits until the loop's clock reaches `deadline`.
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
