@@ -75,6 +75,11 @@ impl Event {
         self.state().set
     }
 
+    /// How many tasks wait for the flag.
+    pub fn waiting(&self) -> usize {
+        self.state().waiters.len()
+    }
+
     /// Waits until the flag is set. Cancel-safe: a dropped waiter leaves
     /// the line, and there is nothing to pass on (the flag stays set).
     pub fn wait(&self) -> Wait<'_> {

@@ -124,6 +124,16 @@ impl<T> Queue<T> {
         self.len() == 0
     }
 
+    /// How many gets wait for an item.
+    pub fn waiting_to_get(&self) -> usize {
+        self.state().getters.len()
+    }
+
+    /// How many puts wait for room.
+    pub fn waiting_to_put(&self) -> usize {
+        self.state().putters.len()
+    }
+
     /// The most items it holds.
     pub fn capacity(&self) -> usize {
         self.state().capacity
