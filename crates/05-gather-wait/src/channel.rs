@@ -78,6 +78,14 @@ impl<T> Sender<T> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// A copy of the values waiting in the queue, oldest first.
+    pub fn queued(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        lock(&self.0).queue.iter().cloned().collect()
+    }
 }
 
 impl<T> Clone for Sender<T> {

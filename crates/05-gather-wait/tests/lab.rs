@@ -1,6 +1,8 @@
-//! The lab itself, on the hand-rolled channel's `recv`: dropped before or
-//! after any number of polls, it takes nothing from the queue.
+//! The cancellation-safety lab: the harness itself, and the book's table of
+//! which operations lose what when they are dropped (`cases::all`), kept as
+//! a snapshot the book includes.
 
+use gather_wait::cases;
 use gather_wait::channel::channel;
 use gather_wait::lab::{self, Outcome};
 
@@ -44,4 +46,47 @@ fn a_future_that_never_completes_is_reported_not_looped_on() {
     assert_eq!(report.rows.len(), lab::MAX_POLLS + 1);
     assert!(!report.is_cancel_safe());
     assert!(lab::summary_table(&[report]).contains("never completed"));
+}
+
+#[test]
+fn the_naive_line_reader_loses_the_bytes_it_has_read() {
+    let report = cases::naive_line();
+    assert!(!report.is_cancel_safe());
+    // Dropped after 2 polls it had read "he"; after 3, "hello".
+    assert_eq!(report.losses(), [2, 3], "{}", report.markdown());
+    assert_eq!(report.first_loss(), Some((2, "2 of 5 bytes lost")));
+}
+
+#[test]
+fn the_line_reader_keeps_a_partial_line_in_itself() {
+    let report = cases::line_reader();
+    assert!(report.is_cancel_safe(), "{}", report.markdown());
+    assert_eq!(report.rows.len(), 5, "completes on its 4th poll");
+}
+
+#[test]
+fn a_tick_winning_the_select_loses_the_naive_readers_bytes() {
+    let naive = cases::naive_line_in_select();
+    assert_eq!(naive.losses(), [2, 3], "{}", naive.markdown());
+    let safe = cases::line_reader_in_select();
+    assert!(safe.is_cancel_safe(), "{}", safe.markdown());
+}
+
+#[test]
+fn channel_receives_are_cancel_safe_and_read_exact_is_not() {
+    assert!(cases::our_recv().is_cancel_safe());
+    assert!(cases::tokio_recv().is_cancel_safe());
+    let read_exact = cases::tokio_read_exact();
+    assert!(!read_exact.is_cancel_safe(), "{}", read_exact.markdown());
+    assert_eq!(read_exact.first_loss(), Some((2, "2 of 5 bytes lost")));
+}
+
+#[test]
+fn the_labs_table() {
+    let reports = cases::all();
+    let safe: Vec<bool> = reports.iter().map(lab::Report::is_cancel_safe).collect();
+    assert_eq!(safe, [false, true, false, true, true, true, false, true]);
+    insta::assert_snapshot!("lab_table", lab::summary_table(&reports));
+    let naive = &reports[0];
+    insta::assert_snapshot!("lab_naive_rows", naive.markdown());
 }
