@@ -160,38 +160,6 @@ pub struct TcpStream {
 }
 
 impl TcpStream {
-    fn from_std(stream: net::TcpStream) -> io::Result<TcpStream> {
-        Ok(TcpStream {
-            inner: Registered::new(stream)?,
-        })
-    }
-
-    /// Connects to `addr`: a socket address, or a `"host:port"` string
-    /// whose host may be a name (see [`ToSocketAddrs`]). The loop goes on
-    /// while the name is looked up and the handshake is made. A name may
-    /// give several addresses: each is tried in turn, and if none answers,
-    /// the last error is returned.
-    ///
-    /// # Panics
-    ///
-    /// Outside a running event loop.
-    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        let addrs = match addr.to_lookup() {
-            Lookup::Known(addrs) => addrs,
-            Lookup::Name(name) => look_up(name).await?,
-        };
-        let mut last_error = None;
-        for addr in addrs {
-            match TcpStream::connect_addr(addr).await {
-                Ok(stream) => return Ok(stream),
-                Err(error) => last_error = Some(error),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to")
-        }))
-    }
-
     /// Reads what has arrived, up to `buf.len()` bytes, waiting until
     /// something has. `Ok(0)` means the peer closed its end.
     pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
@@ -222,6 +190,41 @@ impl TcpStream {
         self.inner.poll_io(Direction::Write, cx, |mut io| {
             io::Write::write(&mut io, buf)
         })
+    }
+}
+// ANCHOR_END: stream
+
+impl TcpStream {
+    fn from_std(stream: net::TcpStream) -> io::Result<TcpStream> {
+        Ok(TcpStream {
+            inner: Registered::new(stream)?,
+        })
+    }
+
+    /// Connects to `addr`: a socket address, or a `"host:port"` string
+    /// whose host may be a name (see [`ToSocketAddrs`]). The loop goes on
+    /// while the name is looked up and the handshake is made. A name may
+    /// give several addresses: each is tried in turn, and if none answers,
+    /// the last error is returned.
+    ///
+    /// # Panics
+    ///
+    /// Outside a running event loop.
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        let addrs = match addr.to_lookup() {
+            Lookup::Known(addrs) => addrs,
+            Lookup::Name(name) => look_up(name).await?,
+        };
+        let mut last_error = None;
+        for addr in addrs {
+            match TcpStream::connect_addr(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to")
+        }))
     }
 
     /// Writes all of `buf`.
@@ -269,7 +272,6 @@ impl TcpStream {
         self.inner.io().set_nodelay(nodelay)
     }
 }
-// ANCHOR_END: stream
 
 // ANCHOR: readiness
 /// Waiting for readiness, and trying without waiting: tokio's way to do I/O

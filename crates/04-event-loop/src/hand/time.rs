@@ -112,6 +112,35 @@ pub(crate) struct Timers {
 }
 
 impl Timers {
+    pub(crate) fn insert(&mut self, deadline: Instant, action: Action) -> TimerKey {
+        let key = (self.nanos(deadline), self.next_seq);
+        self.next_seq += 1;
+        self.entries.insert(key, action);
+        key
+    }
+
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        let ((nanos, _), _) = self.entries.first_key_value()?;
+        Some(self.start + Duration::from_nanos(*nanos))
+    }
+
+    /// Takes every timer whose deadline is at or before `now`, earliest
+    /// first. Only these: a timer set by what they do is due next turn at
+    /// the earliest, so a callback that keeps setting timers already due
+    /// cannot hold the loop in one turn.
+    pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Action>) {
+        let now = self.nanos(now);
+        while let Some(entry) = self.entries.first_entry() {
+            if entry.key().0 > now {
+                return;
+            }
+            due.push(entry.remove());
+        }
+    }
+}
+// ANCHOR_END: timers
+
+impl Timers {
     pub(crate) fn new(start: Instant) -> Timers {
         Timers {
             entries: BTreeMap::new(),
@@ -128,13 +157,6 @@ impl Timers {
     fn nanos(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.start);
         u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-    }
-
-    pub(crate) fn insert(&mut self, deadline: Instant, action: Action) -> TimerKey {
-        let key = (self.nanos(deadline), self.next_seq);
-        self.next_seq += 1;
-        self.entries.insert(key, action);
-        key
     }
 
     /// Removes a timer, giving back its action (`None` if it had fired or
@@ -169,25 +191,6 @@ impl Timers {
         }
     }
 
-    pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        let ((nanos, _), _) = self.entries.first_key_value()?;
-        Some(self.start + Duration::from_nanos(*nanos))
-    }
-
-    /// Takes every timer whose deadline is at or before `now`, earliest
-    /// first. Only these: a timer set by what they do is due next turn at
-    /// the earliest, so a callback that keeps setting timers already due
-    /// cannot hold the loop in one turn.
-    pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Action>) {
-        let now = self.nanos(now);
-        while let Some(entry) = self.entries.first_entry() {
-            if entry.key().0 > now {
-                return;
-            }
-            due.push(entry.remove());
-        }
-    }
-
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
@@ -198,7 +201,6 @@ impl Timers {
         std::mem::take(&mut self.entries)
     }
 }
-// ANCHOR_END: timers
 
 // ANCHOR: sleep
 /// A future that is ready once the loop's clock reaches its deadline.
@@ -229,33 +231,6 @@ pub fn sleep(duration: Duration) -> Sleep {
     sleep_until(deadline_after(now(), duration))
 }
 
-/// The clock of the loop running on this thread (virtual or real), or the
-/// real clock outside a loop. A `fn() -> Instant`, so a recorder can read it.
-pub fn now() -> Instant {
-    current::try_current().map_or_else(Instant::now, |core| core.now())
-}
-
-// ANCHOR: blocking_sleep
-/// A blocking sleep, as the loop's clock sees it: what a test or a recorded
-/// picture uses for the classic bug, a blocking call inside a task.
-///
-/// On a real clock, and outside a loop, it is `std::thread::sleep`: the
-/// thread stops, and with it the loop. On a virtual clock it moves the clock
-/// on by `duration`, at once and without yielding: the loop runs nothing
-/// meanwhile, just as under a real blocking call, so every timer due in
-/// between comes late, by the same amount, on every machine. (tokio's
-/// `time::advance`, for its paused clock, is another thing: it is async,
-/// and lets the timers that come due fire on time.)
-pub fn blocking_sleep(duration: Duration) {
-    match current::try_current() {
-        Some(core) if core.clock.is_virtual() => {
-            core.clock.advance_to(core.clock.deadline_after(duration));
-        }
-        _ => std::thread::sleep(duration),
-    }
-}
-// ANCHOR_END: blocking_sleep
-
 /// Waits until the loop's clock reaches `deadline`.
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
@@ -264,6 +239,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
         polled: false,
     }
 }
+// ANCHOR_END: sleep
 
 impl Sleep {
     /// When this sleep ends.
@@ -316,6 +292,7 @@ impl Sleep {
     }
 }
 
+// ANCHOR: sleep_poll
 impl Future for Sleep {
     type Output = ();
 
@@ -368,7 +345,34 @@ impl Drop for Sleep {
         self.unregister();
     }
 }
-// ANCHOR_END: sleep
+// ANCHOR_END: sleep_poll
+
+/// The clock of the loop running on this thread (virtual or real), or the
+/// real clock outside a loop. A `fn() -> Instant`, so a recorder can read it.
+pub fn now() -> Instant {
+    current::try_current().map_or_else(Instant::now, |core| core.now())
+}
+
+// ANCHOR: blocking_sleep
+/// A blocking sleep, as the loop's clock sees it: what a test or a recorded
+/// picture uses for the classic bug, a blocking call inside a task.
+///
+/// On a real clock, and outside a loop, it is `std::thread::sleep`: the
+/// thread stops, and with it the loop. On a virtual clock it moves the clock
+/// on by `duration`, at once and without yielding: the loop runs nothing
+/// meanwhile, just as under a real blocking call, so every timer due in
+/// between comes late, by the same amount, on every machine. (tokio's
+/// `time::advance`, for its paused clock, is another thing: it is async,
+/// and lets the timers that come due fire on time.)
+pub fn blocking_sleep(duration: Duration) {
+    match current::try_current() {
+        Some(core) if core.clock.is_virtual() => {
+            core.clock.advance_to(core.clock.deadline_after(duration));
+        }
+        _ => std::thread::sleep(duration),
+    }
+}
+// ANCHOR_END: blocking_sleep
 
 impl fmt::Debug for Sleep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
