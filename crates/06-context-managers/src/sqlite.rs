@@ -1,0 +1,1 @@
+//! A real database: SQLite through `sqlx`, on tokio.
