@@ -110,7 +110,12 @@ fn the_demo_shows_the_countdown_delayed_and_the_blocker_named() {
         late >= Duration::from_millis(400),
         "due at 200 ms, came at {late:?}"
     );
-    assert_eq!(warnings(&timeline).len(), 1, "the blocker is named once");
+    // At least: on a loaded machine another poll may be slow too.
+    let named = warnings(&timeline)
+        .iter()
+        .filter(|warning| warning.starts_with("slow poll: task blocker ran "))
+        .count();
+    assert_eq!(named, 1, "the blocker is named, once");
 }
 
 /// The same scene on virtual time, where `blocking_sleep` stands for the
