@@ -143,8 +143,7 @@ fn std_guard_dropped_before_the_await_is_fine_on_one_thread() {
             for task in tasks {
                 task.await.expect("no panic");
             }
-            let total = *counter.lock().expect("not poisoned");
-            total
+            *counter.lock().expect("not poisoned")
         })
     });
     assert_eq!(total, 2);
@@ -174,8 +173,7 @@ fn tokio_mutex_serves_waiters_first_in_first_out() {
             for task in tasks {
                 task.await.expect("no panic");
             }
-            let order = mutex.lock().await.clone();
-            order
+            mutex.lock().await.clone()
         });
     assert_eq!(order, [1, 2, 3, 4, 5]);
 }
