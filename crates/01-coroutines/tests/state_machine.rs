@@ -142,3 +142,73 @@ fn join_all_returns_outputs_in_input_order_whatever_finishes_first() {
     assert_eq!(hand::block_on(hand::join_all(sleeps)), pauses);
     assert!(recording.finish().events().is_empty());
 }
+
+/// One walk through the machine, poll by poll, noting the state each poll
+/// found and left: `None` if the machine (a loaded one) let the pause pass
+/// before the early poll, so that the walk would not be the one drawn.
+fn walk(pause: Duration) -> Option<Vec<(&'static str, &'static str, Poll<()>)>> {
+    let count = Arc::new(CountingWaker::default());
+    let waker = Waker::from(Arc::clone(&count));
+    let mut greet = hand::greet("Ada", pause);
+    let mut steps = Vec::new();
+    let mut step = |greet: &mut Greet| {
+        let found = greet.state();
+        let poll = poll_once(greet, &waker);
+        steps.push((found, greet.state(), poll));
+        poll
+    };
+    assert_eq!(step(&mut greet), Poll::Pending, "the first poll waits");
+    if step(&mut greet).is_ready() {
+        return None; // the pause passed already: not an early poll
+    }
+    wait_for_wake(&count);
+    assert_eq!(step(&mut greet), Poll::Ready(()), "polled once woken, done");
+    Some(steps)
+}
+
+const WALK_PICTURE: &str = "greet-state-machine.svg";
+
+#[test]
+fn the_state_machine_is_drawn_from_a_walk_through_it() {
+    // The early poll comes right after the first, long before the pause
+    // ends; should a stalled machine miss that, the walk is taken again.
+    let steps = (0..20)
+        .find_map(|_| walk(Duration::from_millis(200)))
+        .expect("an early poll before the pause ends, in 20 tries");
+    let polls: Vec<_> = steps.iter().map(|(from, to, _)| (*from, *to)).collect();
+    assert_eq!(
+        polls,
+        [
+            ("Start", "Sleeping"),
+            ("Sleeping", "Sleeping"),
+            ("Sleeping", "Done")
+        ]
+    );
+    let did = [
+        "says hello, sets a sleep: Pending",
+        "polled early: Pending, nothing changes",
+        "woken, polled: says goodbye, Ready",
+    ];
+    let machine = timeline::states::Machine::new(
+        "The greeter's state machine, walked poll by poll",
+        "Drawn from a test that polls hand::greet(\"Ada\", ...) by hand: each arrow \
+         is one poll, from the state it found to the state it left. The first poll \
+         runs the code before the .await and stops at the sleep; a poll before the \
+         sleep's wake finds it still Pending and changes nothing; the poll after \
+         the wake runs the rest. Polling Done again panics.",
+    )
+    .state("Start", "holds name, pause")
+    .state("Sleeping", "holds name, sleep")
+    .state("Done", "holds nothing");
+    let drawn = steps
+        .iter()
+        .zip(did)
+        .fold(machine, |machine, ((from, to, _), did)| {
+            machine.poll(from, to, did)
+        })
+        .render();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../book/src/pictures")
+        .join(WALK_PICTURE);
+    timeline::svg::check(&file, &drawn).unwrap();
+}

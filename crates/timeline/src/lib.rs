@@ -12,6 +12,9 @@
 //! | [`record`] | the `tracing` layer that prints and records events |
 //! | [`report`] | the comparison table printed at the end |
 //! | [`python`] | runs the book's Python listings so tests can compare them |
+//! | [`svg`] | draws a recorded timeline as a sequence diagram |
+//! | [`states`] | draws a state machine from a walk through it, poll by poll |
+//! | [`trace`] | reports the polls and wakes of a future from outside |
 //!
 //! A chapter's `main` is one call to [`run`]:
 //!
@@ -37,6 +40,7 @@ pub mod cli;
 pub mod python;
 pub mod record;
 pub mod report;
+pub mod states;
 pub mod svg;
 pub mod trace;
 

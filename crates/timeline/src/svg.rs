@@ -426,7 +426,7 @@ fn shorten(text: &str, room: usize) -> String {
 }
 
 /// Breaks `text` into lines of at most `room` characters, at spaces.
-fn wrap(text: &str, room: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, room: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -445,7 +445,7 @@ fn wrap(text: &str, room: usize) -> Vec<String> {
 }
 
 /// Escapes the characters XML gives a meaning to.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
