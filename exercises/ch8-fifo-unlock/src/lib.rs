@@ -119,7 +119,9 @@ impl<'a, T> Future for Lock<'a, T> {
             }
             Some(ticket) if state.granted == Some(ticket) => state.granted = None,
             Some(ticket) => {
-                if let Some((_, waker)) = state.line.iter_mut().find(|(t, _)| *t == ticket) {
+                if let Some((_, waker)) =
+                    state.line.iter_mut().find(|(t, _)| *t == ticket)
+                {
                     waker.clone_from(cx.waker());
                 }
                 return Poll::Pending;
@@ -166,12 +168,16 @@ impl<T> Deref for MutexGuard<'_, T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        self.value.as_ref().expect("a guard holds the value until dropped")
+        self.value
+            .as_ref()
+            .expect("a guard holds the value until dropped")
     }
 }
 
 impl<T> DerefMut for MutexGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        self.value.as_mut().expect("a guard holds the value until dropped")
+        self.value
+            .as_mut()
+            .expect("a guard holds the value until dropped")
     }
 }

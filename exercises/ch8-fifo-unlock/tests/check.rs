@@ -56,7 +56,10 @@ fn step_2_unlocking_hands_the_lock_to_the_waiter_and_wakes_it() {
     let held = mutex.try_lock().expect("free at first");
     let (count, waker) = counting_waker();
     let mut waiter = mutex.lock();
-    assert!(poll(&mut waiter, &waker).is_none(), "the lock is held: in line");
+    assert!(
+        poll(&mut waiter, &waker).is_none(),
+        "the lock is held: in line"
+    );
     drop(held);
     assert_eq!(wakes(&count), 1, "the unlock wakes the waiter");
     assert!(mutex.try_lock().is_none(), "handed over: nobody may cut in");
