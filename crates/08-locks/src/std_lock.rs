@@ -25,7 +25,7 @@
 //! tokio's current-thread, a `LocalSet`), no `Send` is needed, so the
 //! mistake compiles; when a second task then calls `lock`, it blocks the
 //! thread, and the task holding the guard can never run again to release
-//! it. `tests/differences.rs` shows it (`std_guard_across_an_await_deadlocks_one_thread`).
+//! it. `tests/differences.rs` shows it (`std_guard_across_an_await_deadlocks_our_loop`).
 //!
 //! Clippy's `await_holding_lock` lint names the mistake at compile time.
 //! [`add_across_an_await`] below makes it on purpose, under
