@@ -107,7 +107,8 @@ impl Connection {
 impl Drop for Connection {
     fn drop(&mut self) {
         if !self.done {
-            info!("{}: dropped while waiting: cancelled", self.url);
+            // Dropped is how a Rust future is cancelled.
+            info!("{}: cancelled while waiting", self.url);
         }
     }
 }

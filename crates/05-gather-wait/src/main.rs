@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use gather_wait::{hand, with_async_std, with_smol, with_tokio};
+use gather_wait::{STEP, hand, with_async_std, with_smol, with_tokio};
 use timeline::{Chapter, Runtime};
 
 const CHAPTER: Chapter = Chapter {
@@ -19,10 +19,10 @@ const CHAPTER: Chapter = Chapter {
 fn main() -> ExitCode {
     timeline::run(&CHAPTER, |runtime| {
         let shown = match runtime {
-            Runtime::Hand => Ok(hand::scene()),
-            Runtime::Tokio => with_tokio::run_scene(),
-            Runtime::AsyncStd => Ok(with_async_std::run_scene()),
-            Runtime::Smol => Ok(with_smol::run_scene()),
+            Runtime::Hand => Ok(hand::run_scene(STEP)),
+            Runtime::Tokio => with_tokio::run_scene(STEP),
+            Runtime::AsyncStd => Ok(with_async_std::run_scene(STEP)),
+            Runtime::Smol => Ok(with_smol::run_scene(STEP)),
         };
         match shown {
             Ok(shown) => shown.summary(),

@@ -9,18 +9,26 @@ use tokio::task::JoinSet;
 use tokio::time::sleep;
 use tracing::info;
 
-use crate::{FETCHES, FetchError, STEP, Shown, fetch, report, with_broken};
+use crate::{FETCHES, FetchError, Shown, fetch, report, with_broken};
 
 /// The fetch with tokio's sleep.
-pub async fn fetch_in(url: &'static str, steps: u32) -> Result<String, FetchError> {
-    fetch(url, sleep(STEP * steps)).await
+pub async fn fetch_in(
+    url: &'static str,
+    steps: u32,
+    step: Duration,
+) -> Result<String, FetchError> {
+    fetch(url, sleep(step * steps)).await
 }
 
 // ANCHOR: fetch_all
 /// `join!` polls the three fetches inside this task, in place: no tasks.
-pub async fn fetch_all() -> Vec<String> {
+pub async fn fetch_all(step: Duration) -> Vec<String> {
     let [(a, x), (b, y), (c, z)] = FETCHES;
-    let (a, b, c) = tokio::join!(fetch_in(a, x), fetch_in(b, y), fetch_in(c, z));
+    let (a, b, c) = tokio::join!(
+        fetch_in(a, x, step),
+        fetch_in(b, y, step),
+        fetch_in(c, z, step)
+    );
     let results: Result<Vec<String>, FetchError> = [a, b, c].into_iter().collect();
     let results = results.expect("these fetches do not fail");
     report(&results);
@@ -31,15 +39,18 @@ pub async fn fetch_all() -> Vec<String> {
 // ANCHOR: first_back
 /// `select!` runs the first branch to finish; the others are dropped.
 /// `biased;` polls the branches in the order written, not at random.
-pub async fn first_back() -> String {
+pub async fn first_back(step: Duration) -> String {
     let [(a, x), (b, y), (c, z)] = FETCHES;
-    let first = tokio::select! {
+    let (first, response) = tokio::select! {
         biased;
-        _ = fetch_in(a, x) => a,
-        _ = fetch_in(b, y) => b,
-        _ = fetch_in(c, z) => c,
+        response = fetch_in(a, x, step) => (a, response),
+        response = fetch_in(b, y, step) => (b, response),
+        response = fetch_in(c, z, step) => (c, response),
     };
-    info!("first back: {first}");
+    info!(
+        "first back: {}",
+        response.expect("these fetches do not fail")
+    );
     first.to_string()
 }
 // ANCHOR_END: first_back
@@ -47,10 +58,10 @@ pub async fn first_back() -> String {
 // ANCHOR: completion_order
 /// asyncio's `as_completed`: `FuturesUnordered` yields each output as it
 /// finishes (here, as tasks would, but polled in this task).
-pub async fn in_completion_order() -> Vec<String> {
+pub async fn in_completion_order(step: Duration) -> Vec<String> {
     let mut fetches: FuturesUnordered<_> = FETCHES
         .iter()
-        .map(|&(url, steps)| fetch_in(url, steps))
+        .map(|&(url, steps)| fetch_in(url, steps, step))
         .collect();
     let mut order = Vec::new();
     while let Some(result) = fetches.next().await {
@@ -65,13 +76,21 @@ pub async fn in_completion_order() -> Vec<String> {
 /// `join!` of results (every outcome), and a `JoinSet`, which cancels
 /// nothing by itself: the first failure calls `abort_all`, as a task group
 /// would.
-pub async fn failures() -> String {
+pub async fn failures(step: Duration) -> String {
     let [(a, x), (b, y), (c, z)] = with_broken();
     info!("-- try_join!: the first error, the rest dropped --");
-    let first_error = tokio::try_join!(fetch_in(a, x), fetch_in(b, y), fetch_in(c, z))
-        .expect_err("one fails");
+    let first_error = tokio::try_join!(
+        fetch_in(a, x, step),
+        fetch_in(b, y, step),
+        fetch_in(c, z, step)
+    )
+    .expect_err("one fails");
     info!("-- join! of results: every outcome --");
-    let outcomes = tokio::join!(fetch_in(a, x), fetch_in(b, y), fetch_in(c, z));
+    let outcomes = tokio::join!(
+        fetch_in(a, x, step),
+        fetch_in(b, y, step),
+        fetch_in(c, z, step)
+    );
     let failed = [
         outcomes.0.is_err(),
         outcomes.1.is_err(),
@@ -81,7 +100,7 @@ pub async fn failures() -> String {
     info!("-- a JoinSet, aborted by hand at the first failure --");
     let mut set = JoinSet::new();
     for (url, steps) in with_broken() {
-        set.spawn(fetch_in(url, steps));
+        set.spawn(fetch_in(url, steps, step));
     }
     let (mut errors, mut cancelled) = (0, 0);
     while let Some(ended) = set.join_next().await {
@@ -106,9 +125,12 @@ pub async fn failures() -> String {
 // ANCHOR: timeout
 /// `time::timeout`: the work, or `Elapsed` once `limit` has passed; then the
 /// work is dropped at the await it had reached.
-pub async fn fetch_within(limit: Duration) -> Result<String, &'static str> {
+pub async fn fetch_within(
+    limit: Duration,
+    step: Duration,
+) -> Result<String, &'static str> {
     let (url, steps) = FETCHES[0];
-    match tokio::time::timeout(limit, fetch_in(url, steps)).await {
+    match tokio::time::timeout(limit, fetch_in(url, steps, step)).await {
         Ok(result) => Ok(result.expect("this fetch does not fail")),
         Err(_elapsed) => Err("timed out"),
     }
@@ -116,18 +138,18 @@ pub async fn fetch_within(limit: Duration) -> Result<String, &'static str> {
 // ANCHOR_END: timeout
 
 /// The scene on tokio's current-thread runtime.
-pub async fn scene() -> Shown {
+pub async fn scene(step: Duration) -> Shown {
     Shown {
-        in_order: fetch_all().await,
-        first: first_back().await,
-        failure: failures().await,
+        in_order: fetch_all(step).await,
+        first: first_back(step).await,
+        failure: failures(step).await,
     }
 }
 
 /// The scene on a current-thread runtime built here.
-pub fn run_scene() -> std::io::Result<Shown> {
+pub fn run_scene(step: Duration) -> std::io::Result<Shown> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    Ok(runtime.block_on(scene()))
+    Ok(runtime.block_on(scene(step)))
 }

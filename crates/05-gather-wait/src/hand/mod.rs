@@ -28,12 +28,14 @@ pub use wait::{ReturnWhen, Wait, Waited, wait};
 use event_loop::hand::{EventLoop, sleep};
 use tracing::info;
 
-use crate::{FETCHES, FetchError, STEP, Shown, fetch, report, with_broken};
+use std::time::Duration;
+
+use crate::{FETCHES, FetchError, Shown, fetch, report, with_broken};
 
 // ANCHOR: fetch_all
 /// Every fetch at once with our `join_all`, results in the order asked.
-pub async fn fetch_all() -> Vec<String> {
-    let fetches = FETCHES.map(|(url, steps)| fetch(url, sleep(STEP * steps)));
+pub async fn fetch_all(step: Duration) -> Vec<String> {
+    let fetches = FETCHES.map(|(url, steps)| fetch(url, sleep(step * steps)));
     let results: Result<Vec<String>, FetchError> =
         join_all(fetches).await.into_iter().collect();
     let results = results.expect("these fetches do not fail");
@@ -44,11 +46,11 @@ pub async fn fetch_all() -> Vec<String> {
 
 // ANCHOR: first_back
 /// The first fetch back wins; `select_all` drops the others.
-pub async fn first_back() -> String {
-    let fetches = FETCHES.map(|(url, steps)| fetch(url, sleep(STEP * steps)));
+pub async fn first_back(step: Duration) -> String {
+    let fetches = FETCHES.map(|(url, steps)| fetch(url, sleep(step * steps)));
     let (first, index) = select_all(fetches).await;
     let first = first.expect("these fetches do not fail");
-    info!("first back: {first} (fetch {index})");
+    info!("first back: {first}");
     FETCHES[index].0.to_string()
 }
 // ANCHOR_END: first_back
@@ -56,8 +58,8 @@ pub async fn first_back() -> String {
 // ANCHOR: failures
 /// One fetch fails: as `gather` does, as `gather(return_exceptions=True)`
 /// does, and in a task group.
-pub async fn failures() -> String {
-    let fetches = || with_broken().map(|(url, steps)| fetch(url, sleep(STEP * steps)));
+pub async fn failures(step: Duration) -> String {
+    let fetches = || with_broken().map(|(url, steps)| fetch(url, sleep(step * steps)));
     info!("-- try_join_all: the first error, the rest dropped --");
     let first_error = try_join_all(fetches()).await.expect_err("one fails");
     info!("-- join_all of results: every outcome --");
@@ -66,10 +68,10 @@ pub async fn failures() -> String {
     info!("-- a task group: the first failure cancels the rest --");
     let mut group = TaskGroup::new();
     for (url, steps) in with_broken() {
-        group.spawn(fetch(url, sleep(STEP * steps)));
+        group.spawn(fetch(url, sleep(step * steps)));
     }
     let group = group.join().await.expect_err("one fails");
-    info!("task group: {group}, {} cancelled", group.cancelled);
+    info!("task group: {group}");
     format!(
         "try_join_all: {first_error}; join_all: {failed} of {} failed; \
          task group: {} failure, {} cancelled",
@@ -80,18 +82,16 @@ pub async fn failures() -> String {
 }
 // ANCHOR_END: failures
 
-/// The whole scene on a loop of the caller's (a virtual-time one in tests).
-pub fn scene_on(event_loop: &EventLoop) -> Shown {
-    event_loop.run_until_complete(async {
-        Shown {
-            in_order: fetch_all().await,
-            first: first_back().await,
-            failure: failures().await,
-        }
-    })
+/// The whole scene, on the loop that runs it (a virtual-time one in tests).
+pub async fn scene(step: Duration) -> Shown {
+    Shown {
+        in_order: fetch_all(step).await,
+        first: first_back(step).await,
+        failure: failures(step).await,
+    }
 }
 
-/// The whole scene on a new loop.
-pub fn scene() -> Shown {
-    scene_on(&EventLoop::new())
+/// The whole scene on a new loop, driven as asyncio's `run` drives one.
+pub fn run_scene(step: Duration) -> Shown {
+    EventLoop::new().run_until_complete(scene(step))
 }

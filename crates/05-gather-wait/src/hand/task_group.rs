@@ -32,17 +32,17 @@ pub struct GroupError<E> {
 
 impl<E: fmt::Display> fmt::Display for GroupError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.failures.len();
-        write!(f, "{count} member(s) of the task group failed:")?;
-        for (index, failure) in &self.failures {
+        write!(f, "{} failed (", self.failures.len())?;
+        for (n, (index, failure)) in self.failures.iter().enumerate() {
+            let gap = if n == 0 { "" } else { "; " };
             match failure {
-                Failure::Error(error) => write!(f, " [{index}] {error};")?,
+                Failure::Error(error) => write!(f, "{gap}#{index}: {error}")?,
                 Failure::Panic(message) => {
-                    write!(f, " [{index}] panicked: {message};")?
+                    write!(f, "{gap}#{index} panicked: {message}")?
                 }
             }
         }
-        Ok(())
+        write!(f, "), {} cancelled", self.cancelled)
     }
 }
 
