@@ -15,6 +15,7 @@
 //! | [`svg`] | draws a recorded timeline as a sequence diagram |
 //! | [`states`] | draws a state machine from a walk through it, poll by poll |
 //! | [`trace`] | reports the polls and wakes of a future from outside |
+//! | [`testing`] | drop counts and waits that give up, for every chapter's tests |
 //!
 //! A chapter's `main` is one call to [`run`]:
 //!
@@ -42,6 +43,7 @@ pub mod record;
 pub mod report;
 pub mod states;
 pub mod svg;
+pub mod testing;
 pub mod trace;
 
 pub use cli::{Chapter, Runtime};
