@@ -14,7 +14,7 @@ use std::panic;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use support::{RESET, broken, eventually, task_at_a_gate, within_10s};
+use support::{RESET, broken, eventually, task_at_a_gate, within};
 use tasks::hand::{self, Executor, JoinError};
 use tasks::panic_message;
 
@@ -29,7 +29,7 @@ fn spawn_a_reporter(spawn: impl FnOnce(mpsc::Sender<()>)) -> mpsc::Receiver<()> 
 
 #[test]
 fn hand_spawned_task_waits_until_the_spawner_yields() {
-    within_10s(|| {
+    within(|| {
         hand::block_on(async {
             let start = spawn_a_reporter(|started| {
                 let _detached = hand::spawn(async move { started.send(()) });
@@ -72,7 +72,7 @@ fn smol_task_runs_before_the_spawner_yields() {
 #[test]
 fn hand_dropping_the_handle_detaches_the_task() {
     let (task, opener, watch) = task_at_a_gate();
-    within_10s(move || {
+    within(move || {
         let executor = Executor::new();
         let handle = executor.spawn(task);
         executor.block_on(hand::yield_now()); // it starts, and waits at the gate
@@ -115,7 +115,7 @@ fn smol_dropping_the_task_cancels_it() {
 // ANCHOR: panics
 #[test]
 fn hand_panic_becomes_a_join_error_with_its_message() {
-    let outcome = within_10s(|| hand::block_on(async { hand::spawn(broken()).await }));
+    let outcome = within(|| hand::block_on(async { hand::spawn(broken()).await }));
     assert_eq!(outcome, Err(JoinError::Panicked(RESET.to_string())));
 }
 
@@ -147,12 +147,12 @@ fn smol_panic_resumes_in_the_awaiting_task() {
 fn hand_abort_gives_cancelled_and_runs_destructors() {
     let (task, _opener, watch) = task_at_a_gate();
     let drops = watch.drops.clone();
-    let (outcome, dropped) = within_10s(|| {
+    let (outcome, dropped) = within(|| {
         hand::block_on(async move {
             let handle = hand::spawn(task);
             hand::yield_now().await; // it starts, and waits at the gate
             handle.abort();
-            (handle.await, drops.count())
+            (handle.await, drops.get())
         })
     });
     assert_eq!(outcome, Err(JoinError::Cancelled));
@@ -168,7 +168,7 @@ async fn tokio_abort_gives_a_join_error_that_is_cancelled() {
     handle.abort();
     let error = handle.await.unwrap_err();
     assert!(error.is_cancelled());
-    assert_eq!(watch.drops.count(), 1, "its destructors ran");
+    assert_eq!(watch.drops.get(), 1, "its destructors ran");
     assert!(!watch.finished());
 }
 
@@ -177,7 +177,7 @@ fn async_std_cancel_of_an_unfinished_task_gives_none() {
     let (task, _opener, watch) = task_at_a_gate();
     let output = async_std::task::block_on(async_std::task::spawn(task).cancel());
     assert_eq!(output, None);
-    assert_eq!(watch.drops.count(), 1, "its destructors ran");
+    assert_eq!(watch.drops.get(), 1, "its destructors ran");
     assert!(!watch.finished());
 }
 
@@ -186,7 +186,7 @@ fn smol_cancel_of_an_unfinished_task_gives_none() {
     let (task, _opener, watch) = task_at_a_gate();
     let output = smol::block_on(smol::spawn(task).cancel());
     assert_eq!(output, None);
-    assert_eq!(watch.drops.count(), 1, "its destructors ran");
+    assert_eq!(watch.drops.get(), 1, "its destructors ran");
     assert!(!watch.finished());
 }
 // ANCHOR_END: cancel

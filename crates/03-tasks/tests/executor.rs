@@ -1,7 +1,7 @@
 //! The hand-rolled executor, one behaviour per test: spawning, the run queue
 //! and its wakers, panics (in `poll` and in destructors), abort, nesting, and
 //! what happens to the tasks left at the end.
-//! Each test runs under `within_10s`, so that a broken executor fails it
+//! Each test runs under `within`, so that a broken executor fails it
 //! instead of hanging it.
 
 mod support;
@@ -18,13 +18,13 @@ use std::thread;
 use std::time::Duration;
 
 use coroutines::hand::sleep;
-use support::{Drops, Guard, RESET, broken, gate, task_at_a_gate, within_10s};
+use support::{DropCount, Guard, RESET, broken, gate, task_at_a_gate, within};
 use tasks::hand::{Executor, JoinError, JoinHandle, block_on, spawn, yield_now};
 use timeline::Recording;
 
 #[test]
 fn handle_resolves_to_the_tasks_output() {
-    within_10s(|| {
+    within(|| {
         let outcome = block_on(async { spawn(async { 40 + 2 }).await });
         assert_eq!(outcome, Ok(42));
     });
@@ -32,7 +32,7 @@ fn handle_resolves_to_the_tasks_output() {
 
 #[test]
 fn results_come_back_in_the_order_asked_whatever_finishes_first() {
-    within_10s(|| {
+    within(|| {
         let finished = Rc::new(RefCell::new(Vec::new()));
         let results = block_on(async {
             let handles = [30, 20, 10].map(|millis| {
@@ -56,7 +56,7 @@ fn results_come_back_in_the_order_asked_whatever_finishes_first() {
 
 #[test]
 fn a_future_that_is_not_spawned_does_nothing() {
-    within_10s(|| {
+    within(|| {
         let polled = Cell::new(false);
         block_on(async {
             let created = async { polled.set(true) };
@@ -74,7 +74,7 @@ fn a_future_that_is_not_spawned_does_nothing() {
 
 #[test]
 fn a_wake_from_another_thread_unparks_the_executor() {
-    within_10s(|| {
+    within(|| {
         let (opener, gate) = gate();
         let outcome = block_on(async move {
             let handle = spawn(async move {
@@ -110,7 +110,7 @@ impl Future for Counted {
 
 #[test]
 fn a_task_woken_twice_before_it_runs_is_polled_once() {
-    within_10s(|| {
+    within(|| {
         let counted = Counted::default();
         let (polls, waker) = (Rc::clone(&counted.polls), Rc::clone(&counted.waker));
         block_on(async move {
@@ -131,7 +131,7 @@ fn a_task_woken_twice_before_it_runs_is_polled_once() {
 
 #[test]
 fn a_wake_for_a_finished_task_is_harmless() {
-    within_10s(|| {
+    within(|| {
         let waker = Rc::new(RefCell::new(None::<Waker>));
         let keep = Rc::clone(&waker);
         let outcome = block_on(async move {
@@ -150,7 +150,7 @@ fn a_wake_for_a_finished_task_is_harmless() {
 
 #[test]
 fn a_wake_for_an_aborted_task_is_harmless() {
-    within_10s(|| {
+    within(|| {
         let counted = Counted::default();
         let waker = Rc::clone(&counted.waker);
         let outcome = block_on(async move {
@@ -167,8 +167,8 @@ fn a_wake_for_an_aborted_task_is_harmless() {
 
 #[test]
 fn tasks_still_pending_when_the_executor_ends_are_dropped() {
-    within_10s(|| {
-        let drops = Drops::default();
+    within(|| {
+        let drops = DropCount::default();
         let executor = Executor::new();
         let handles: Vec<JoinHandle<()>> = (0..3)
             .map(|_| {
@@ -181,9 +181,9 @@ fn tasks_still_pending_when_the_executor_ends_are_dropped() {
             .collect();
         executor.block_on(yield_now()); // they start, and wait forever
         assert_eq!(executor.tasks(), 3);
-        assert_eq!(drops.count(), 0);
+        assert_eq!(drops.get(), 0);
         drop(executor);
-        assert_eq!(drops.count(), 3, "none leaked");
+        assert_eq!(drops.get(), 3, "none leaked");
         // Their handles hear it, awaited on any executor (here chapter 1's).
         for handle in handles {
             let outcome = coroutines::hand::block_on(handle);
@@ -194,7 +194,7 @@ fn tasks_still_pending_when_the_executor_ends_are_dropped() {
 
 #[test]
 fn a_panicking_task_does_not_take_the_executor_down() {
-    within_10s(|| {
+    within(|| {
         let executor = Executor::new();
         let (crashed, fine) = executor.block_on(async {
             let crashed = spawn(broken());
@@ -210,7 +210,7 @@ fn a_panicking_task_does_not_take_the_executor_down() {
 
 #[test]
 fn abort_cancels_only_that_task() {
-    within_10s(|| {
+    within(|| {
         let [(a, open_a, _), (b, _, watch_b), (c, open_c, _)] =
             [(); 3].map(|()| task_at_a_gate());
         let outcomes = block_on(async move {
@@ -232,7 +232,7 @@ fn abort_cancels_only_that_task() {
 
 #[test]
 fn abort_after_the_task_finished_keeps_its_output() {
-    within_10s(|| {
+    within(|| {
         let outcome = block_on(async {
             let handle = spawn(async { "done" });
             yield_now().await;
@@ -246,10 +246,10 @@ fn abort_after_the_task_finished_keeps_its_output() {
 
 #[test]
 fn abort_before_the_first_turn_drops_the_task_unpolled() {
-    within_10s(|| {
+    within(|| {
         let polled = Rc::new(Cell::new(false));
         let flag = Rc::clone(&polled);
-        let drops = Drops::default();
+        let drops = DropCount::default();
         let guard = drops.guard();
         let outcome = block_on(async move {
             let handle = spawn(async move {
@@ -261,13 +261,13 @@ fn abort_before_the_first_turn_drops_the_task_unpolled() {
         });
         assert_eq!(outcome, Err(JoinError::Cancelled));
         assert!(!polled.get(), "never polled");
-        assert_eq!(drops.count(), 1, "but dropped");
+        assert_eq!(drops.get(), 1, "but dropped");
     });
 }
 
 #[test]
 fn run_returns_once_every_task_has_ended() {
-    within_10s(|| {
+    within(|| {
         let done = Rc::new(Cell::new(0));
         let executor = Executor::new();
         for millis in [10, 0, 5] {
@@ -285,7 +285,7 @@ fn run_returns_once_every_task_has_ended() {
 
 #[test]
 fn a_task_can_spawn_tasks() {
-    within_10s(|| {
+    within(|| {
         let outcome = block_on(async {
             spawn(async { spawn(async { "grandchild" }).await.unwrap() }).await
         });
@@ -321,7 +321,7 @@ fn panicked<T>(message: &str) -> Result<T, JoinError> {
 
 #[test]
 fn an_output_lost_to_a_destructor_panic_may_panic_when_dropped_too() {
-    within_10s(|| {
+    within(|| {
         let executor = Executor::new();
         let outcome = executor.block_on(async {
             let bomb = PanicsOnDrop("the future's destructor");
@@ -340,7 +340,7 @@ fn an_output_lost_to_a_destructor_panic_may_panic_when_dropped_too() {
 
 #[test]
 fn a_detached_tasks_output_that_panics_when_dropped_does_not_stop_the_executor() {
-    within_10s(|| {
+    within(|| {
         let executor = Executor::new();
         let done = executor.block_on(async {
             // Detached: its output goes with the job, in the executor.
@@ -355,7 +355,7 @@ fn a_detached_tasks_output_that_panics_when_dropped_does_not_stop_the_executor()
 
 #[test]
 fn a_destructor_that_panics_after_the_task_finished_becomes_its_join_error() {
-    within_10s(|| {
+    within(|| {
         let executor = Executor::new();
         let outcome = executor.block_on(async {
             let bomb = PanicsOnDrop("closing the socket failed");
@@ -378,7 +378,7 @@ fn a_destructor_that_panics_after_the_task_finished_becomes_its_join_error() {
 
 #[test]
 fn a_destructor_that_panics_when_an_aborted_task_is_dropped_becomes_its_join_error() {
-    within_10s(|| {
+    within(|| {
         let (aborted, after) = block_on(async {
             let handle = spawn(async {
                 let _bomb = PanicsOnDrop("closing the socket failed");
@@ -413,8 +413,8 @@ async fn waits_holding(guard: Guard, bomb: Option<&'static str>) {
 
 #[test]
 fn every_task_is_dropped_with_the_executor_even_if_destructors_panic() {
-    within_10s(|| {
-        let drops = Drops::default();
+    within(|| {
+        let drops = DropCount::default();
         let executor = Executor::new();
         let [first, mut middle, last] = [Some("first"), None, Some("last")]
             .map(|bomb| executor.spawn(waits_holding(drops.guard(), bomb)));
@@ -425,7 +425,7 @@ fn every_task_is_dropped_with_the_executor_even_if_destructors_panic() {
         let polled = Pin::new(&mut middle).poll(&mut Context::from_waker(&waker));
         assert!(polled.is_pending());
         drop(executor); // two destructors panic in here
-        assert_eq!(drops.count(), 3, "every task dropped");
+        assert_eq!(drops.get(), 3, "every task dropped");
         assert!(
             noted.0.load(Ordering::SeqCst),
             "the middle handle's waiter woken"
@@ -444,9 +444,11 @@ fn every_task_is_dropped_with_the_executor_even_if_destructors_panic() {
 fn a_panic_that_no_handle_can_report_is_logged() {
     let message = "the detached task's destructor panicked";
     let recording = Recording::start();
-    within_10s(move || {
+    within(move || {
         let executor = Executor::new();
-        drop(executor.spawn(waits_holding(Drops::default().guard(), Some(message))));
+        drop(
+            executor.spawn(waits_holding(DropCount::default().guard(), Some(message))),
+        );
         executor.block_on(yield_now()); // it starts, detached, and waits forever
         drop(executor);
     });
@@ -460,7 +462,7 @@ fn a_panic_that_no_handle_can_report_is_logged() {
 
 #[test]
 fn block_on_inside_a_task_panics_instead_of_hanging() {
-    within_10s(|| {
+    within(|| {
         let executor = Rc::new(Executor::new());
         let same = Rc::clone(&executor);
         let outcome = executor.block_on(async move {
@@ -479,7 +481,7 @@ fn block_on_inside_a_task_panics_instead_of_hanging() {
 
 #[test]
 fn block_on_inside_the_main_future_panics_before_polling_anything() {
-    within_10s(|| {
+    within(|| {
         let polled = Cell::new(false);
         let nested = panic::catch_unwind(AssertUnwindSafe(|| {
             block_on(async { block_on(async { polled.set(true) }) });
@@ -492,7 +494,7 @@ fn block_on_inside_the_main_future_panics_before_polling_anything() {
 
 #[test]
 fn run_inside_a_task_panics() {
-    within_10s(|| {
+    within(|| {
         let executor = Rc::new(Executor::new());
         let same = Rc::clone(&executor);
         let handle = executor.spawn(async move { same.run() });
@@ -530,7 +532,7 @@ impl Drop for SpawnsOnDrop {
 
 #[test]
 fn a_destructor_may_spawn_while_the_executor_is_dropped() {
-    within_10s(|| {
+    within(|| {
         let handles = Rc::new(RefCell::new(Vec::new()));
         let chain = SpawnsOnDrop {
             links: 3,
@@ -563,7 +565,7 @@ impl Drop for BlocksOnDrop {
 
 #[test]
 fn a_destructor_may_block_on_while_the_executor_is_dropped() {
-    within_10s(|| {
+    within(|| {
         let cleaned = Rc::new(Cell::new(None));
         let cleanup = BlocksOnDrop(Rc::clone(&cleaned));
         let executor = Executor::new();

@@ -6,10 +6,9 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,29 +21,8 @@ pub async fn broken() -> String {
     panic!("{RESET}");
 }
 
-/// Counts how many of its guards have been dropped.
-#[derive(Debug, Clone, Default)]
-pub struct Drops(Arc<AtomicUsize>);
-
-/// Something a task holds, whose destructor the test can see run.
-#[derive(Debug)]
-pub struct Guard(Arc<AtomicUsize>);
-
-impl Drops {
-    pub fn guard(&self) -> Guard {
-        Guard(Arc::clone(&self.0))
-    }
-
-    pub fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+#[allow(unused_imports)] // each test file uses some of them
+pub use timeline::testing::{DropCount, Guard, within};
 
 #[derive(Debug, Default)]
 struct GateState {
@@ -91,7 +69,7 @@ impl Future for Gate {
 /// What a watched task lets the test see.
 #[derive(Debug, Clone, Default)]
 pub struct Watch {
-    pub drops: Drops,
+    pub drops: DropCount,
     finished: Arc<AtomicBool>,
 }
 
@@ -103,7 +81,7 @@ impl Watch {
 
     /// The task's future is gone: finished, or dropped before that.
     pub fn ended(&self) -> bool {
-        self.drops.count() == 1
+        self.drops.get() == 1
     }
 }
 
@@ -133,20 +111,4 @@ pub fn eventually(condition: impl Fn() -> bool) -> bool {
         thread::sleep(Duration::from_millis(1));
     }
     true
-}
-
-/// Runs `work` on a thread of its own and returns what it returns; fails the
-/// test if it takes ten seconds, which only a hang does. (Its executor is
-/// made on that thread, so it need not be `Send`.) A panic in `work`, such as
-/// a failed assertion, goes on in the test's thread.
-pub fn within_10s<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(panic::catch_unwind(AssertUnwindSafe(work)));
-    });
-    match result.recv_timeout(Duration::from_secs(10)) {
-        Ok(Ok(value)) => value,
-        Ok(Err(payload)) => panic::resume_unwind(payload),
-        Err(_) => panic!("still running after 10 s: a hang"),
-    }
 }
