@@ -362,3 +362,17 @@ fn futures_unordered_yields_in_completion_order_without_tasks() {
     assert_eq!(order, [1, 2, 3]);
     let _ = turns; // shared helper, used by the other files
 }
+
+/// async-std's `race` always polls its left future first (its docs leave
+/// the order unspecified; its code does not), as smol's `or` does by
+/// design; smol's `race` picks at random.
+#[test]
+fn async_std_race_and_smol_or_prefer_the_left_when_both_are_ready() {
+    use async_std::prelude::FutureExt as _;
+    for _ in 0..16 {
+        let ready = |n| std::future::ready(n);
+        let left = async_std::task::block_on(ready(1).race(ready(2)));
+        let first = smol::block_on(futures_lite::future::or(ready(1), ready(2)));
+        assert_eq!((left, first), (1, 1));
+    }
+}
