@@ -171,6 +171,7 @@ pub fn summary_table(reports: &[Report]) -> String {
     table
 }
 
+// ANCHOR: run
 /// Runs the lab on one operation: for n = 0, 1, 2, … a fresh `(world,
 /// future)` from `setup`, the future polled n times with `step(&mut world,
 /// polls_so_far)` after each `Pending`, then dropped, then `check(world,
@@ -241,6 +242,8 @@ fn trial<W, F: Future>(
     };
     (row, outcome)
 }
+
+// ANCHOR_END: run
 
 /// A waker that only counts how often it is woken: the lab polls by hand,
 /// so a wake needs to do nothing but be seen.

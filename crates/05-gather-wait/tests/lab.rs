@@ -86,7 +86,11 @@ fn the_labs_table() {
     let reports = cases::all();
     let safe: Vec<bool> = reports.iter().map(lab::Report::is_cancel_safe).collect();
     assert_eq!(safe, [false, true, false, true, true, true, false, true]);
-    insta::assert_snapshot!("lab_table", lab::summary_table(&reports));
-    let naive = &reports[0];
-    insta::assert_snapshot!("lab_naive_rows", naive.markdown());
+    insta::with_settings!(
+        { omit_expression => true, prepend_module_to_snapshot => false },
+        {
+            insta::assert_snapshot!("lab_table", lab::summary_table(&reports));
+            insta::assert_snapshot!("lab_naive_rows", reports[0].markdown());
+        }
+    );
 }

@@ -19,9 +19,8 @@ use futures::Stream;
 /// use futures::StreamExt;
 /// use gather_wait::hand::as_completed;
 ///
-/// let outputs = event_loop::hand::block_on(
-///     as_completed([std::future::ready(1), std::future::ready(2)]).collect::<Vec<_>>(),
-/// );
+/// let ready = [std::future::ready(1), std::future::ready(2)];
+/// let outputs: Vec<_> = event_loop::hand::block_on(as_completed(ready).collect());
 /// assert_eq!(outputs, [(0, 1), (1, 2)]);
 /// ```
 pub fn as_completed<I>(futures: I) -> AsCompleted<I::Item>
