@@ -87,3 +87,13 @@ fn the_section_says_which_estimate_is_missing() {
     let error = locks::section(&dir).expect_err("nothing was measured");
     assert!(error.contains("lock-contended/hand/hand"), "{error}");
 }
+
+/// After `cargo bench -p bench --bench locks`: prints the section from what
+/// criterion wrote (`cargo test -p bench --test locks -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore = "needs a benchmark run first"]
+fn print_the_section_from_the_last_benchmark_run() {
+    let section = locks::section(&bench::estimates::criterion_dir());
+    println!("{}", section.expect("every estimate is there"));
+}
