@@ -191,3 +191,40 @@ fn under_the_lock_the_three_take_turns() {
     );
     svg::check(&picture_file("ch08-under-the-lock.svg"), &drawn).unwrap();
 }
+
+fn tokio_now() -> std::time::Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// The same three tasks on tokio's current-thread runtime with a paused
+/// clock: tokio's `Mutex` hands the lock over in the same order.
+#[tokio::test(start_paused = true)]
+async fn under_tokios_lock_the_three_take_turns_too() {
+    let recording = Recording::start_detailed(tokio_now);
+    let counter = Arc::new(tokio::sync::Mutex::new(Counter::default()));
+    let handles: Vec<_> = TASKS
+        .iter()
+        .enumerate()
+        .map(|(at, name)| {
+            let task =
+                locks::with_tokio::increment_locked(at + 1, Arc::clone(&counter), IO);
+            tokio::spawn(traced(name, TIMER, task))
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("no panic");
+    }
+    let value = counter.lock().await.value();
+    info!("the counter is {value}: none lost");
+    let timeline = recording.finish();
+    assert_eq!(value, 3);
+    let drawn = draw(
+        "The same three tasks under tokio's Mutex",
+        "Recorded from with_tokio::increment_locked on tokio's current-thread \
+         runtime with a paused clock. As under ours: task 1 takes the lock, tasks 2 \
+         and 3 wait in line, and each guard dropped at the end of a poll hands the \
+         lock to the next in line and wakes it.",
+        &timeline,
+    );
+    svg::check(&picture_file("ch08-under-the-lock-tokio.svg"), &drawn).unwrap();
+}
