@@ -9,7 +9,7 @@
 //! the lock but not yet polled to collect it (2), and done (3). The
 //! invariant, after every drop: once the holder is gone, `next` gets the
 //! lock, and after it the lock is free. The same trial runs on tokio's and
-//! async-lock's mutexes; the table goes to `tests/cancel-safety.md`, which
+//! async-lock's mutexes, and on semaphores of one permit; the table goes to `tests/cancel-safety.md`, which
 //! the book includes (`UPDATE_CANCEL_SAFETY=1` rewrites it).
 
 use std::future::Future;
@@ -116,6 +116,32 @@ fn async_lock() -> Report {
     )
 }
 
+/// A semaphore of one permit goes through the same trial: its `acquire`
+/// makes the same two claims.
+fn hand_semaphore() -> Report {
+    use locks::hand::Semaphore;
+    let new = || Semaphore::new(1);
+    trial(
+        "hand::Semaphore::acquire",
+        new,
+        Semaphore::try_acquire,
+        Semaphore::acquire,
+    )
+}
+
+fn tokio_semaphore() -> Report {
+    use tokio::sync::Semaphore;
+    let try_acquire =
+        |semaphore: &'static Semaphore| semaphore.try_acquire().ok().map(Ok);
+    let acquire = |semaphore: &'static Semaphore| semaphore.acquire();
+    trial(
+        "tokio::sync::Semaphore::acquire",
+        || Semaphore::new(1),
+        try_acquire,
+        acquire,
+    )
+}
+
 #[test]
 fn a_lock_dropped_in_line_leaves_the_line() {
     let report = hand();
@@ -145,7 +171,13 @@ fn a_lock_dropped_after_the_handover_passes_the_lock_on() {
 
 #[test]
 fn every_drop_point_of_our_lock_is_safe_as_are_tokios_and_async_locks() {
-    let reports = [hand(), tokio(), async_lock()];
+    let reports = [
+        hand(),
+        tokio(),
+        async_lock(),
+        hand_semaphore(),
+        tokio_semaphore(),
+    ];
     for report in &reports {
         assert!(report.is_cancel_safe(), "{}", report.markdown());
         assert_eq!(report.rows.len(), 4, "{}", report.markdown());
