@@ -1,1 +1,221 @@
-//! Chapter 05's workloads and their results table: being written (issue 9).
+//! Chapter 5's workloads: a gather of many futures and a gather of as many
+//! tasks, on every runtime, and the appendix section that reports them.
+//!
+//! | workload | what it measures |
+//! |---|---|
+//! | futures | chapter 5's `join_all` of [`GatherScale::count`] futures, each yielding once: no task but the caller's |
+//! | tasks | as many tasks spawned, each yielding once, their handles joined: asyncio's `gather` |
+//!
+//! Both join with chapter 5's `join_all`, which needs only a waker, so every
+//! runtime runs the same joining code and only the runtime differs. On our
+//! loop the tasks workload is chapter 5's `gather` itself. The yield is
+//! futures-lite's (through smol): it wakes its task and returns `Pending`
+//! once, on any runtime.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use gather_wait::hand::{gather, join_all};
+use smol::future::yield_now;
+
+use crate::estimates;
+use crate::markdown::{self, Table};
+use crate::{Runner, Runtime};
+
+/// The criterion group of the futures workload.
+pub const FUTURES: &str = "gather-futures";
+/// The criterion group of the tasks workload.
+pub const TASKS: &str = "gather-tasks";
+
+/// The size of both workloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatherScale {
+    /// How many futures (or tasks) one gather waits for.
+    pub count: usize,
+}
+
+impl GatherScale {
+    /// What the benchmarks run.
+    pub const FULL: GatherScale = GatherScale { count: 10_000 };
+
+    /// Small enough for a test.
+    pub const SMOKE: GatherScale = GatherScale { count: 200 };
+}
+
+// ANCHOR: job
+/// One of the gathered: yields once, then gives back its number.
+async fn job(number: usize) -> usize {
+    yield_now().await;
+    number
+}
+
+/// How many outputs are right: output `i` is `i`.
+fn right(outputs: impl IntoIterator<Item = usize>) -> usize {
+    let outputs = outputs.into_iter().enumerate();
+    outputs.filter(|(index, output)| index == output).count()
+}
+// ANCHOR_END: job
+
+/// Futures workload: `count` futures joined in the caller's task. Returns
+/// how many outputs came back right, in order.
+pub fn futures(runner: &Runner, count: usize) -> usize {
+    let joined = || join_all((0..count).map(job));
+    let outputs = match runner {
+        Runner::Hand => event_loop::hand::block_on(joined()),
+        Runner::TokioCurrentThread(rt) | Runner::TokioMultiThread(rt) => {
+            rt.block_on(joined())
+        }
+        Runner::AsyncStd => async_std::task::block_on(joined()),
+        Runner::Smol(ex) => smol::block_on(ex.run(joined())),
+    };
+    right(outputs)
+}
+
+/// Tasks workload: `count` tasks spawned and their handles joined. Returns
+/// how many outputs came back right, in order.
+pub fn tasks(runner: &Runner, count: usize) -> usize {
+    match runner {
+        Runner::Hand => event_loop::hand::block_on(async {
+            let outputs = gather((0..count).map(job)).await;
+            right(
+                outputs
+                    .into_iter()
+                    .map(|output| output.unwrap_or(usize::MAX)),
+            )
+        }),
+        Runner::TokioCurrentThread(rt) | Runner::TokioMultiThread(rt) => {
+            rt.block_on(async {
+                let handles = (0..count).map(|n| tokio::spawn(job(n)));
+                let outputs = join_all(handles.collect::<Vec<_>>()).await;
+                right(
+                    outputs
+                        .into_iter()
+                        .map(|output| output.unwrap_or(usize::MAX)),
+                )
+            })
+        }
+        Runner::AsyncStd => async_std::task::block_on(async {
+            let handles = (0..count).map(|n| async_std::task::spawn(job(n)));
+            right(join_all(handles.collect::<Vec<_>>()).await)
+        }),
+        Runner::Smol(ex) => smol::block_on(ex.run(async {
+            let handles = (0..count).map(|n| ex.spawn(job(n)));
+            right(join_all(handles.collect::<Vec<_>>()).await)
+        })),
+    }
+}
+
+/// The asyncio script that measures `gather` the same two ways.
+pub fn python_script() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../05-gather-wait/python/gather_bench.py")
+}
+
+/// What the asyncio script measured, per whole gather.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Asyncio {
+    /// `gather` of coroutines (each wrapped in a task by gather).
+    pub futures: Duration,
+    /// `gather` of tasks made first with `create_task`.
+    pub tasks: Duration,
+}
+
+/// Runs the asyncio script at `scale`. `Ok(None)` when `python3` is not
+/// installed.
+pub fn asyncio(scale: GatherScale) -> Result<Option<Asyncio>, String> {
+    let output = Command::new("python3")
+        .arg(python_script())
+        .arg(scale.count.to_string())
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("could not start python3: {error}")),
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("gather_bench.py failed: {stderr}"));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let nanos = |name: &str| -> Result<Duration, String> {
+        let line = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .ok_or_else(|| format!("gather_bench.py printed no `{name}` line"))?;
+        let value: f64 = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("not a number: {line}"))?;
+        Ok(Duration::from_secs_f64(value / 1e9))
+    };
+    Ok(Some(Asyncio {
+        futures: nanos("futures_ns")?,
+        tasks: nanos("tasks_ns")?,
+    }))
+}
+
+/// The appendix section: the median time of one gather of each kind on
+/// every runtime, each with its ratio to tokio's current-thread runtime,
+/// and asyncio's figures.
+pub fn section(criterion_dir: &Path) -> Result<String, String> {
+    let count = markdown::grouped(GatherScale::FULL.count as u64);
+    let mut text = String::from("## Gather (chapter 5)\n\n");
+    let _ = writeln!(
+        text,
+        "One gather of {count} futures, each yielding once, joined in the \
+         caller's task by chapter 5's `join_all`; and one gather of {count} \
+         tasks, spawned and their handles joined the same way (our loop: \
+         chapter 5's `gather`). The median time per gather, and its ratio to \
+         tokio current-thread's.\n"
+    );
+    let medians = |group| -> Result<Vec<Duration>, String> {
+        Runtime::ALL
+            .iter()
+            .map(|runtime| {
+                estimates::median(criterion_dir, group, runtime.name())
+                    .map_err(|missing| missing.to_string())
+            })
+            .collect()
+    };
+    let (futures, tasks) = (medians(FUTURES)?, medians(TASKS)?);
+    text.push_str(&table(&futures, &tasks).render());
+    text.push('\n');
+    match asyncio(GatherScale::FULL)? {
+        Some(figures) => {
+            let _ = writeln!(
+                text,
+                "asyncio on Python 3 (`python/gather_bench.py` in chapter 5): {} \
+                 for a `gather` of {count} coroutines (which makes a task of \
+                 each), {} for one of {count} tasks made first.",
+                markdown::duration(figures.futures),
+                markdown::duration(figures.tasks),
+            );
+        }
+        None => text.push_str("python3 is not installed: no asyncio figure.\n"),
+    }
+    Ok(text)
+}
+
+fn table(futures: &[Duration], tasks: &[Duration]) -> Table {
+    let yardstick = Runtime::ALL
+        .iter()
+        .position(|&runtime| runtime == Runtime::TokioCurrentThread)
+        .expect("tokio current-thread is one of the runtimes");
+    let ratio = |times: &[Duration], at: usize| {
+        markdown::ratio(times[at].as_secs_f64() / times[yardstick].as_secs_f64())
+    };
+    let mut table =
+        Table::new(&["runtime", "futures", "÷ tokio-ct", "tasks", "÷ tokio-ct"]);
+    for (at, runtime) in Runtime::ALL.iter().enumerate() {
+        table.row(vec![
+            runtime.describe().to_string(),
+            markdown::duration(futures[at]),
+            ratio(futures, at),
+            markdown::duration(tasks[at]),
+            ratio(tasks, at),
+        ]);
+    }
+    table
+}
