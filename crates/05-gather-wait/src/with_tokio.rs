@@ -71,6 +71,35 @@ pub async fn in_completion_order(step: Duration) -> Vec<String> {
 }
 // ANCHOR_END: completion_order
 
+// ANCHOR: join_set_all
+/// A `JoinSet` of the fetches, collected with `join_all`: every output, but
+/// in the order the tasks *finished*, not the order asked (a panic in a
+/// task is resumed here).
+pub async fn fetch_all_join_set(step: Duration) -> Vec<String> {
+    let mut set = JoinSet::new();
+    for (url, steps) in FETCHES {
+        set.spawn(fetch_in(url, steps, step));
+    }
+    let results = set
+        .join_all()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>();
+    results.expect("these fetches do not fail")
+}
+// ANCHOR_END: join_set_all
+
+// ANCHOR: select_all
+/// futures' `select_all`: the first of many, its index, and the others
+/// handed back still pending (dropping them cancels them).
+pub async fn first_back_select_all(step: Duration) -> String {
+    let fetches = FETCHES.map(|(url, steps)| Box::pin(fetch_in(url, steps, step)));
+    let (first, index, _others) = futures::future::select_all(fetches).await;
+    info!("first back: {}", first.expect("these fetches do not fail"));
+    FETCHES[index].0.to_string()
+}
+// ANCHOR_END: select_all
+
 // ANCHOR: failures
 /// One fetch fails: `try_join!` (the first error, the others dropped),
 /// `join!` of results (every outcome), and a `JoinSet`, which cancels

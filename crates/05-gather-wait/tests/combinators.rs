@@ -86,6 +86,29 @@ fn select_all_gives_the_first_done_and_its_index() {
     assert_eq!(outcomes, [(2, 1); 3]);
 }
 
+/// Three futures that finish when a driver says, in the order 1, 2, 0:
+/// the same order on every runtime, with no clock involved.
+#[test]
+fn as_completed_yields_in_completion_order_on_every_runtime() {
+    let outcomes = on_every_runtime(|| {
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..3)
+            .map(|_| gather_wait::channel::channel::<u32>())
+            .unzip();
+        let waiting = receivers
+            .into_iter()
+            .map(|mut receiver| async move { receiver.recv().await.expect("sent") });
+        let driver = async move {
+            for at in [1, 2, 0] {
+                senders[at].send(at as u32 * 10);
+                turns(1).await;
+            }
+        };
+        let order = as_completed(waiting).collect::<Vec<_>>();
+        async move { futures_lite::future::zip(order, driver).await.0 }
+    });
+    assert_eq!(outcomes, [[(1, 10), (2, 20), (0, 0)]; 3].map(Vec::from));
+}
+
 #[test]
 fn as_completed_yields_in_completion_order_on_our_loop_and_tokio() {
     let secs = |n| Duration::from_secs(n);

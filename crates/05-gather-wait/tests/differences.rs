@@ -376,3 +376,35 @@ fn async_std_race_and_smol_or_prefer_the_left_when_both_are_ready() {
         assert_eq!((left, first), (1, 1));
     }
 }
+
+// ANCHOR: join_set_order
+/// `JoinSet::join_all` gives every output in the order the tasks finished;
+/// asyncio's `gather` (and `join!`, and our `join_all`) in the order asked.
+#[tokio::test(start_paused = true)]
+async fn joinset_join_all_gives_completion_order_not_the_order_asked() {
+    let asked: Vec<String> = gather_wait::FETCHES
+        .map(|(url, _)| format!("{url} 200 OK"))
+        .into();
+    let step = Duration::from_millis(100);
+    let finished = gather_wait::with_tokio::fetch_all_join_set(step).await;
+    assert_eq!(
+        finished,
+        [
+            "api/posts 200 OK",
+            "api/comments 200 OK",
+            "api/users 200 OK"
+        ]
+    );
+    assert_ne!(finished, asked);
+    assert_eq!(gather_wait::with_tokio::fetch_all(step).await, asked);
+}
+// ANCHOR_END: join_set_order
+
+/// futures' `select_all` hands the losers back instead of dropping them:
+/// they are cancelled only when the caller drops them (here, at once).
+#[tokio::test(start_paused = true)]
+async fn futures_select_all_returns_the_first_and_hands_back_the_rest() {
+    let first =
+        gather_wait::with_tokio::first_back_select_all(Duration::from_millis(100));
+    assert_eq!(first.await, "api/posts");
+}
