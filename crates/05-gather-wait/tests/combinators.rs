@@ -329,3 +329,27 @@ fn a_task_group_dropped_unjoined_or_halfway_aborts_its_members() {
     });
     assert_eq!((unjoined, halfway), (1, 2));
 }
+
+/// The price of one shared waker: with inputs finishing one at a time, each
+/// wake polls every input still pending, so n inputs cost about n²/2 polls
+/// (futures' `join_all` gives each input a waker of its own above 30).
+#[test]
+fn join_all_polls_every_pending_input_at_each_wake() {
+    let polls = support::Count::default();
+    let inputs = 100u64;
+    virtual_loop().block_on({
+        let polls = polls.clone();
+        join_all((1..=inputs).map(move |n| {
+            let polls = polls.clone();
+            let mut sleeping = Box::pin(sleep(Duration::from_millis(n)));
+            std::future::poll_fn(move |cx| {
+                polls.bump();
+                sleeping.as_mut().poll(cx)
+            })
+        }))
+    });
+    // Input n is polled once at the start and once at each of the n wakes
+    // up to and including its own.
+    let expected: u64 = (1..=inputs).map(|n| n + 1).sum();
+    assert_eq!(polls.get() as u64, expected);
+}

@@ -4,20 +4,19 @@
 //! | workload | what it measures |
 //! |---|---|
 //! | futures | chapter 5's `join_all` of [`GatherScale::count`] futures, each yielding once: no task but the caller's |
-//! | tasks | as many tasks spawned, each yielding once, their handles joined: asyncio's `gather` |
+//! | tasks | as many tasks spawned, each yielding once, their handles awaited in order: asyncio's `gather` |
 //!
-//! Both join with chapter 5's `join_all`, which needs only a waker, so every
-//! runtime runs the same joining code and only the runtime differs. On our
-//! loop the tasks workload is chapter 5's `gather` itself. The yield is
-//! futures-lite's (through smol): it wakes its task and returns `Pending`
-//! once, on any runtime.
+//! The futures are joined with chapter 5's `join_all`, which needs only a
+//! waker, so every runtime runs the same joining code and only the runtime
+//! differs. The yield is futures-lite's (through smol): it wakes its task
+//! and returns `Pending` once, on any runtime.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use gather_wait::hand::{gather, join_all};
+use gather_wait::hand::join_all;
 use smol::future::yield_now;
 
 use crate::estimates;
@@ -73,36 +72,52 @@ pub fn futures(runner: &Runner, count: usize) -> usize {
     right(outputs)
 }
 
-/// Tasks workload: `count` tasks spawned and their handles joined. Returns
-/// how many outputs came back right, in order.
+/// Tasks workload: `count` tasks spawned, then their handles awaited in
+/// the order asked. Returns how many outputs came back right, in order.
+///
+/// One handle at a time, not `join_all` of the handles: a join polls every
+/// input still pending at each wake, and as the tasks finish one by one
+/// that is quadratic, which would measure the join, not the runtime.
+/// asyncio's `gather` hears from each task once, through a done callback.
 pub fn tasks(runner: &Runner, count: usize) -> usize {
     match runner {
         Runner::Hand => event_loop::hand::block_on(async {
-            let outputs = gather((0..count).map(job)).await;
-            right(
-                outputs
-                    .into_iter()
-                    .map(|output| output.unwrap_or(usize::MAX)),
-            )
+            let handles: Vec<_> = (0..count)
+                .map(|n| event_loop::hand::spawn(job(n)))
+                .collect();
+            let mut outputs = Vec::with_capacity(count);
+            for handle in handles {
+                outputs.push(handle.await.unwrap_or(usize::MAX));
+            }
+            right(outputs)
         }),
         Runner::TokioCurrentThread(rt) | Runner::TokioMultiThread(rt) => {
             rt.block_on(async {
-                let handles = (0..count).map(|n| tokio::spawn(job(n)));
-                let outputs = join_all(handles.collect::<Vec<_>>()).await;
-                right(
-                    outputs
-                        .into_iter()
-                        .map(|output| output.unwrap_or(usize::MAX)),
-                )
+                let handles: Vec<_> =
+                    (0..count).map(|n| tokio::spawn(job(n))).collect();
+                let mut outputs = Vec::with_capacity(count);
+                for handle in handles {
+                    outputs.push(handle.await.unwrap_or(usize::MAX));
+                }
+                right(outputs)
             })
         }
         Runner::AsyncStd => async_std::task::block_on(async {
-            let handles = (0..count).map(|n| async_std::task::spawn(job(n)));
-            right(join_all(handles.collect::<Vec<_>>()).await)
+            let handles: Vec<_> =
+                (0..count).map(|n| async_std::task::spawn(job(n))).collect();
+            let mut outputs = Vec::with_capacity(count);
+            for handle in handles {
+                outputs.push(handle.await);
+            }
+            right(outputs)
         }),
         Runner::Smol(ex) => smol::block_on(ex.run(async {
-            let handles = (0..count).map(|n| ex.spawn(job(n)));
-            right(join_all(handles.collect::<Vec<_>>()).await)
+            let handles: Vec<_> = (0..count).map(|n| ex.spawn(job(n))).collect();
+            let mut outputs = Vec::with_capacity(count);
+            for handle in handles {
+                outputs.push(handle.await);
+            }
+            right(outputs)
         })),
     }
 }
@@ -165,10 +180,10 @@ pub fn section(criterion_dir: &Path) -> Result<String, String> {
     let _ = writeln!(
         text,
         "One gather of {count} futures, each yielding once, joined in the \
-         caller's task by chapter 5's `join_all`; and one gather of {count} \
-         tasks, spawned and their handles joined the same way (our loop: \
-         chapter 5's `gather`). The median time per gather, and its ratio to \
-         tokio current-thread's.\n"
+         caller's task by chapter 5's `join_all` (the same code on every \
+         runtime); and one gather of {count} tasks, each yielding once, \
+         spawned and then their handles awaited in order. The median time per \
+         gather, and its ratio to tokio current-thread's.\n"
     );
     let medians = |group| -> Result<Vec<Duration>, String> {
         Runtime::ALL
