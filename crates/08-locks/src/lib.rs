@@ -40,6 +40,26 @@ pub const TASKS: usize = 100;
 /// How long each task's simulated I/O takes in the demo.
 pub const IO: Duration = Duration::from_millis(10);
 
+/// How long the simulated I/O takes in each half of the scene: the tasks
+/// without a lock, then the tasks under one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Io {
+    /// Each task's I/O in the half without a lock.
+    pub unlocked: Duration,
+    /// Each task's I/O in the half under the lock.
+    pub locked: Duration,
+}
+
+impl Io {
+    /// The same I/O in both halves, as in the demo.
+    pub const fn same(io: Duration) -> Io {
+        Io {
+            unlocked: io,
+            locked: io,
+        }
+    }
+}
+
 /// The shared counter, read and written in two steps, as Python's
 /// `value = counter.value` … `counter.value = value + 1`. Each step is whole
 /// (an atomic, so tasks on other threads may share it too), but nothing

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use locks::{IO, TASKS, hand, with_async_std, with_smol, with_tokio};
+use locks::{IO, Io, TASKS, hand, with_async_std, with_smol, with_tokio};
 use timeline::{Chapter, Runtime};
 use tracing::info;
 
@@ -20,10 +20,10 @@ fn main() -> ExitCode {
     timeline::run(&CHAPTER, |runtime| {
         info!("{TASKS} tasks: read, await {} ms, write", IO.as_millis());
         let tally = match runtime {
-            Runtime::Hand => hand::lost_updates(TASKS, IO),
-            Runtime::Tokio => with_tokio::run_lost_updates(TASKS, IO),
-            Runtime::AsyncStd => with_async_std::run_lost_updates(TASKS, IO),
-            Runtime::Smol => with_smol::run_lost_updates(TASKS, IO),
+            Runtime::Hand => hand::lost_updates(TASKS, Io::same(IO)),
+            Runtime::Tokio => with_tokio::run_lost_updates(TASKS, Io::same(IO)),
+            Runtime::AsyncStd => with_async_std::run_lost_updates(TASKS, Io::same(IO)),
+            Runtime::Smol => with_smol::run_lost_updates(TASKS, Io::same(IO)),
         };
         info!("without a lock the counter ends at {}", tally.unlocked);
         info!("with a lock it ends at {}", tally.locked);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_std::sync::Mutex;
 use async_std::task::{self, sleep};
 
-use crate::{Counter, Tally};
+use crate::{Counter, Io, Tally};
 
 // ANCHOR: scene
 /// Read, await the I/O, write back: no lock.
@@ -27,17 +27,17 @@ pub async fn increment_locked(task: usize, counter: Arc<Mutex<Counter>>, io: Dur
 // ANCHOR_END: scene
 
 /// The scene as tasks on async-std's global executor.
-pub async fn lost_updates(tasks: usize, io: Duration) -> Tally {
+pub async fn lost_updates(tasks: usize, io: Io) -> Tally {
     let counter = Arc::new(Counter::default());
     let handles: Vec<_> = (1..=tasks)
-        .map(|task| task::spawn(increment(task, Arc::clone(&counter), io)))
+        .map(|task| task::spawn(increment(task, Arc::clone(&counter), io.unlocked)))
         .collect();
     for handle in handles {
         handle.await;
     }
     let locked = Arc::new(Mutex::new(Counter::default()));
     let handles: Vec<_> = (1..=tasks)
-        .map(|task| task::spawn(increment_locked(task, Arc::clone(&locked), io)))
+        .map(|task| task::spawn(increment_locked(task, Arc::clone(&locked), io.locked)))
         .collect();
     for handle in handles {
         handle.await;
@@ -47,6 +47,6 @@ pub async fn lost_updates(tasks: usize, io: Duration) -> Tally {
 }
 
 /// On `async_std::task::block_on`.
-pub fn run_lost_updates(tasks: usize, io: Duration) -> Tally {
+pub fn run_lost_updates(tasks: usize, io: Io) -> Tally {
     task::block_on(lost_updates(tasks, io))
 }

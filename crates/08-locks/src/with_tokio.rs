@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::sleep;
 
-use crate::{Counter, Tally};
+use crate::{Counter, Io, Tally};
 
 // ANCHOR: scene
 /// Read, await the I/O, write back: no lock.
@@ -28,17 +28,19 @@ pub async fn increment_locked(task: usize, counter: Arc<Mutex<Counter>>, io: Dur
 // ANCHOR_END: scene
 
 /// The scene as tasks on the current runtime: without the lock, then with it.
-pub async fn lost_updates(tasks: usize, io: Duration) -> Tally {
+pub async fn lost_updates(tasks: usize, io: Io) -> Tally {
     let counter = Arc::new(Counter::default());
     let handles: Vec<_> = (1..=tasks)
-        .map(|task| tokio::spawn(increment(task, Arc::clone(&counter), io)))
+        .map(|task| tokio::spawn(increment(task, Arc::clone(&counter), io.unlocked)))
         .collect();
     for handle in handles {
         handle.await.expect("an increment does not panic");
     }
     let locked = Arc::new(Mutex::new(Counter::default()));
     let handles: Vec<_> = (1..=tasks)
-        .map(|task| tokio::spawn(increment_locked(task, Arc::clone(&locked), io)))
+        .map(|task| {
+            tokio::spawn(increment_locked(task, Arc::clone(&locked), io.locked))
+        })
         .collect();
     for handle in handles {
         handle.await.expect("an increment does not panic");
@@ -49,7 +51,7 @@ pub async fn lost_updates(tasks: usize, io: Duration) -> Tally {
 
 /// On a multi-thread runtime: its workers take the tasks at once, on
 /// several threads, and the updates are lost all the same.
-pub fn run_lost_updates(tasks: usize, io: Duration) -> Tally {
+pub fn run_lost_updates(tasks: usize, io: Io) -> Tally {
     tokio::runtime::Runtime::new()
         .expect("the system can start tokio's threads")
         .block_on(lost_updates(tasks, io))

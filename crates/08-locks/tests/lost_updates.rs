@@ -9,7 +9,10 @@
 //! timer's wake (woken tasks queue behind them). So the counter ends at 1:
 //! 99 lost. Our loop runs on virtual time and tokio's current-thread runtime
 //! on its paused clock; the runtimes with worker threads run on the real
-//! clock with a 50 ms I/O, a thousand times what the 100 reads take.
+//! clock, with an I/O of 2 s in the half without a lock, so that only a stall
+//! of seconds (no loaded machine takes one) could let a write in before the
+//! last read; under the lock the count is the same whatever the timing, so
+//! that half's I/O is 5 ms, to keep the test short.
 
 mod support;
 
@@ -17,17 +20,20 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use event_loop::hand::EventLoop;
-use locks::{TASKS, Tally, hand, with_async_std, with_smol, with_tokio};
+use locks::{Io, TASKS, Tally, hand, with_async_std, with_smol, with_tokio};
 
 const IO: Duration = Duration::from_millis(100);
-const THREADED_IO: Duration = Duration::from_millis(50);
+const THREADED_IO: Io = Io {
+    unlocked: Duration::from_secs(2),
+    locked: Duration::from_millis(5),
+};
 
 fn on_our_loop() -> Tally {
     let event_loop = EventLoop::builder()
         .virtual_time()
         .build()
         .expect("a poller");
-    hand::lost_updates_on(&event_loop, TASKS, IO)
+    hand::lost_updates_on(&event_loop, TASKS, Io::same(IO))
 }
 
 fn on_tokio_paused() -> Tally {
@@ -36,7 +42,7 @@ fn on_tokio_paused() -> Tally {
         .start_paused(true)
         .build()
         .expect("a runtime")
-        .block_on(with_tokio::lost_updates(TASKS, IO))
+        .block_on(with_tokio::lost_updates(TASKS, Io::same(IO)))
 }
 
 fn row(runtime: &str, lost: (u64, u64)) -> String {
@@ -58,8 +64,8 @@ fn updates_are_lost_without_the_lock_on_tokio() {
 }
 
 /// The whole table: every runtime, and asyncio. The threaded runtimes run
-/// at once, each on a thread of its own, to keep the test short (each
-/// locked half takes 100 × 50 ms).
+/// at once, each on a thread of its own, to keep the test short (each takes
+/// 2 s without the lock, then 100 × 5 ms under it).
 #[test]
 fn lost_updates_per_runtime_match_the_books_table() {
     let threaded = support::within(Duration::from_secs(120), || {

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use event_loop::hand::{EventLoop, sleep, spawn};
 
-use crate::{Counter, Tally};
+use crate::{Counter, Io, Tally};
 
 // ANCHOR: scene
 /// One task of the scene without a lock: read, wait for the (simulated)
@@ -51,12 +51,12 @@ pub async fn increment_locked(task: usize, counter: Arc<Mutex<Counter>>, io: Dur
 // ANCHOR_END: scene
 
 /// The scene on a loop: `tasks` tasks, without the lock then with it.
-pub fn lost_updates_on(event_loop: &EventLoop, tasks: usize, io: Duration) -> Tally {
+pub fn lost_updates_on(event_loop: &EventLoop, tasks: usize, io: Io) -> Tally {
     let counter = Arc::new(Counter::default());
     let shared = Arc::clone(&counter);
     event_loop.block_on(async move {
         let handles: Vec<_> = (1..=tasks)
-            .map(|task| spawn(increment(task, Arc::clone(&shared), io)))
+            .map(|task| spawn(increment(task, Arc::clone(&shared), io.unlocked)))
             .collect();
         for handle in handles {
             handle.await.expect("an increment does not panic");
@@ -66,7 +66,7 @@ pub fn lost_updates_on(event_loop: &EventLoop, tasks: usize, io: Duration) -> Ta
     let shared = Arc::clone(&locked);
     event_loop.block_on(async move {
         let handles: Vec<_> = (1..=tasks)
-            .map(|task| spawn(increment_locked(task, Arc::clone(&shared), io)))
+            .map(|task| spawn(increment_locked(task, Arc::clone(&shared), io.locked)))
             .collect();
         for handle in handles {
             handle.await.expect("an increment does not panic");
@@ -77,6 +77,6 @@ pub fn lost_updates_on(event_loop: &EventLoop, tasks: usize, io: Duration) -> Ta
 }
 
 /// The scene on a new loop (real time).
-pub fn lost_updates(tasks: usize, io: Duration) -> Tally {
+pub fn lost_updates(tasks: usize, io: Io) -> Tally {
     lost_updates_on(&EventLoop::new(), tasks, io)
 }
