@@ -110,3 +110,68 @@ pub fn thread_name() -> String {
         .unwrap_or("unnamed")
         .to_string()
 }
+
+/// Every runtime's scene, inline and offloaded: a name and both runs.
+pub fn run_every_runtime() -> Vec<(&'static str, Vec<Ticks>)> {
+    let tokio = |make: fn() -> std::io::Result<tokio::runtime::Runtime>| {
+        Blocking::BOTH.map(|blocking| match make() {
+            Ok(runtime) => with_tokio::run_on(&runtime, blocking),
+            Err(error) => panic!("could not build a tokio runtime: {error}"),
+        })
+    };
+    vec![
+        ("our loop", Blocking::BOTH.map(hand::run).to_vec()),
+        (
+            "tokio current-thread",
+            tokio(with_tokio::current_thread).to_vec(),
+        ),
+        (
+            "tokio multi-thread (2 workers)",
+            tokio(with_tokio::multi_thread).to_vec(),
+        ),
+        (
+            "async-std",
+            Blocking::BOTH.map(with_async_std::run).to_vec(),
+        ),
+        ("smol", Blocking::BOTH.map(with_smol::run).to_vec()),
+    ]
+}
+
+/// The lateness table: each runtime's latest tick, inline and offloaded,
+/// and asyncio's from `python/blocking.py` (`python` is its output, one
+/// `how ms ms…` line per way).
+pub fn lateness_table(
+    runs: &[(&str, Vec<Ticks>)],
+    python: Option<&[String]>,
+) -> String {
+    use std::fmt::Write as _;
+    let ms = |late: Duration| format!("{} ms", late.as_millis());
+    let mut out = String::from(
+        "| runtime | worst tick, call inline | worst tick, call offloaded |\n|---|--:|--:|\n",
+    );
+    for (name, ticks) in runs {
+        let worst = |blocking| {
+            ticks
+                .iter()
+                .find(|run| run.blocking == blocking)
+                .map_or("-".to_string(), |run| ms(run.worst()))
+        };
+        let (inline, offloaded) = (worst(Blocking::Inline), worst(Blocking::Offloaded));
+        let _ = writeln!(out, "| {name} | {inline} | {offloaded} |");
+    }
+    if let Some(lines) = python {
+        let worst = |how: &str| {
+            lines
+                .iter()
+                .filter_map(|line| line.strip_prefix(how)?.strip_prefix(' '))
+                .flat_map(|rest| {
+                    rest.split(' ').filter_map(|ms| ms.parse::<u64>().ok())
+                })
+                .max()
+                .map_or("-".to_string(), |late| format!("{late} ms"))
+        };
+        let (inline, offloaded) = (worst("inline"), worst("to_thread"));
+        let _ = writeln!(out, "| asyncio (`to_thread`) | {inline} | {offloaded} |");
+    }
+    out
+}

@@ -34,7 +34,10 @@ fn a_panic_in_unblock_reaches_the_awaiting_task() {
     let outcome = std::panic::catch_unwind(|| {
         smol::block_on(smol::unblock(|| -> u32 { panic!("the disk is on fire") }))
     });
-    assert!(outcome.is_err(), "propagated as a panic where it is awaited");
+    assert!(
+        outcome.is_err(),
+        "propagated as a panic where it is awaited"
+    );
 }
 
 /// Runs alone, in a child process: it counts every pool thread.

@@ -66,9 +66,8 @@ fn tokio_block_in_place_panics_on_a_current_thread_runtime() {
 #[test]
 fn tokio_block_in_place_runs_the_job_on_a_multi_thread_runtime() {
     let runtime = with_tokio::multi_thread().unwrap();
-    let answer = runtime.block_on(async {
-        tokio::spawn(with_tokio::in_place(|| 42)).await.unwrap()
-    });
+    let answer = runtime
+        .block_on(async { tokio::spawn(with_tokio::in_place(|| 42)).await.unwrap() });
     assert_eq!(answer, 42);
 }
 
@@ -107,7 +106,11 @@ fn tokio_abort_does_nothing_to_a_started_blocking_job() {
     handle.abort();
     gate.open();
     let outcome = runtime.block_on(handle);
-    assert_eq!(outcome.unwrap(), 42, "it ran to its end, and its result came back");
+    assert_eq!(
+        outcome.unwrap(),
+        42,
+        "it ran to its end, and its result came back"
+    );
 }
 
 #[test]
@@ -158,7 +161,9 @@ fn our_dropped_handle_leaves_the_loop_responsive_and_the_job_running() {
 
 /// A runtime with one blocking job that runs until `gate` opens; returns
 /// once the job has started, and the flag it sets at its end.
-fn runtime_with_a_running_job(gate: &Arc<Gate>) -> (tokio::runtime::Runtime, Arc<AtomicBool>) {
+fn runtime_with_a_running_job(
+    gate: &Arc<Gate>,
+) -> (tokio::runtime::Runtime, Arc<AtomicBool>) {
     let runtime = with_tokio::current_thread().unwrap();
     let finished = Arc::new(AtomicBool::new(false));
     let (started, has_started) = std::sync::mpsc::channel();
@@ -184,7 +189,10 @@ fn tokio_waits_for_running_blocking_jobs_when_dropped() {
         })
     };
     drop(runtime);
-    assert!(finished.load(Ordering::SeqCst), "the drop waited for the job");
+    assert!(
+        finished.load(Ordering::SeqCst),
+        "the drop waited for the job"
+    );
     opener.join().unwrap();
 }
 
@@ -193,9 +201,15 @@ fn tokio_shutdown_timeout_leaves_a_running_job_behind() {
     let gate = Arc::new(Gate::default());
     let (runtime, finished) = runtime_with_a_running_job(&gate);
     runtime.shutdown_timeout(Duration::from_millis(20));
-    assert!(!finished.load(Ordering::SeqCst), "returned before the job ended");
+    assert!(
+        !finished.load(Ordering::SeqCst),
+        "returned before the job ended"
+    );
     gate.open();
-    assert!(eventually(LIMIT, || finished.load(Ordering::SeqCst)), "it ran on");
+    assert!(
+        eventually(LIMIT, || finished.load(Ordering::SeqCst)),
+        "it ran on"
+    );
 }
 
 #[test]

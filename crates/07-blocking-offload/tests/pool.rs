@@ -190,7 +190,10 @@ fn dropping_the_handle_does_not_stop_a_running_job() {
         }
     });
     assert_eq!(ticks, 3);
-    assert!(!finished.load(Ordering::SeqCst), "still waiting at the gate");
+    assert!(
+        !finished.load(Ordering::SeqCst),
+        "still waiting at the gate"
+    );
     gate.open();
     assert!(eventually(LIMIT, || finished.load(Ordering::SeqCst)));
 }
@@ -217,7 +220,10 @@ fn dropping_the_pool_waits_for_its_running_jobs() {
     assert!(eventually(LIMIT, || pool.queued() == 0));
     let started = Instant::now();
     drop(pool);
-    assert!(finished.load(Ordering::SeqCst), "the drop waited for the job");
+    assert!(
+        finished.load(Ordering::SeqCst),
+        "the drop waited for the job"
+    );
     assert!(started.elapsed() > Duration::from_millis(10));
     assert!(future_objects::hand::block_on(job).is_ok());
 }
