@@ -67,6 +67,21 @@ pub async fn failures(step: Duration) -> String {
     format!("try_join: {first_error}; join: {failed} of 3 failed; no task group")
 }
 
+// ANCHOR: timeout
+/// `future::timeout`: the work, or `TimeoutError` once `limit` has passed;
+/// then the work is dropped where it was.
+pub async fn fetch_within(
+    limit: Duration,
+    step: Duration,
+) -> Result<String, &'static str> {
+    let (url, steps) = FETCHES[0];
+    match async_std::future::timeout(limit, fetch_in(url, steps, step)).await {
+        Ok(result) => Ok(result.expect("this fetch does not fail")),
+        Err(_timed_out) => Err("timed out"),
+    }
+}
+// ANCHOR_END: timeout
+
 /// The scene on async-std's global executor.
 pub fn run_scene(step: Duration) -> Shown {
     async_std::task::block_on(async {

@@ -76,6 +76,26 @@ pub async fn failures(step: Duration) -> String {
     format!("try_zip: {first_error}; zip: {failed} of 3 failed; no task group")
 }
 
+// ANCHOR: timeout
+/// smol has no timeout: race the work against a `Timer` with `or`. The
+/// loser, work or timer, is dropped with the `Or`.
+pub async fn fetch_within(
+    limit: Duration,
+    step: Duration,
+) -> Result<String, &'static str> {
+    let (url, steps) = FETCHES[0];
+    let work = async {
+        let result = fetch_in(url, steps, step).await;
+        Ok(result.expect("this fetch does not fail"))
+    };
+    let timer = async {
+        Timer::after(limit).await;
+        Err("timed out")
+    };
+    or(work, timer).await
+}
+// ANCHOR_END: timeout
+
 /// The scene under `smol::block_on`.
 pub fn run_scene(step: Duration) -> Shown {
     smol::block_on(async {

@@ -408,3 +408,30 @@ async fn futures_select_all_returns_the_first_and_hands_back_the_rest() {
         gather_wait::with_tokio::first_back_select_all(Duration::from_millis(100));
     assert_eq!(first.await, "api/posts");
 }
+
+/// Every runtime's timeout gives up at its limit, whatever the work's own
+/// pace: tokio's `time::timeout`, async-std's `future::timeout`, and smol's
+/// `Timer` raced with `or` (which gives the work when it is quicker).
+#[test]
+fn every_runtimes_timeout_cancels_the_fetch_where_it_waits() {
+    use gather_wait::{with_async_std, with_smol, with_tokio};
+    let (limit, step) = (Duration::from_millis(50), Duration::from_secs(10));
+    let (tokio, async_std, smol) = within(move || {
+        let tokio = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("a runtime")
+            .block_on(with_tokio::fetch_within(limit, step));
+        let async_std =
+            async_std::task::block_on(with_async_std::fetch_within(limit, step));
+        let smol = smol::block_on(with_smol::fetch_within(limit, step));
+        (tokio, async_std, smol)
+    });
+    for outcome in [tokio, async_std, smol] {
+        assert_eq!(outcome, Err("timed out"));
+    }
+    let quick = Duration::from_millis(1);
+    let smol = smol::block_on(with_smol::fetch_within(Duration::from_secs(30), quick));
+    assert_eq!(smol, Ok("api/users 200 OK".to_string()));
+}
