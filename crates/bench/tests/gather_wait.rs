@@ -77,3 +77,13 @@ fn the_section_reads_criterions_figures_with_ratios_to_tokio_current_thread() {
         "a missing figure is an error, not a table"
     );
 }
+
+/// After `cargo bench -p bench --bench gather_wait`: prints the section
+/// from what criterion wrote (`cargo test -p bench --test gather_wait --
+/// --ignored --nocapture`).
+#[test]
+#[ignore = "needs a benchmark run first"]
+fn print_the_section_from_the_last_run() {
+    let dir = bench::estimates::criterion_dir();
+    println!("{}", gather_wait::section(&dir).expect("a benchmark run"));
+}
