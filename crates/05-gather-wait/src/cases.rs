@@ -229,6 +229,42 @@ pub fn tokio_recv() -> Report {
     )
 }
 
+/// tokio's `time::timeout` around `mpsc::Receiver::recv`: a future that
+/// needs a tokio runtime to be made (its timer registers with the driver),
+/// so [`all`] enters one. The timeout never fires here: the lab polls by
+/// hand and tokio's timer driver does not turn. Cancel-safe, as `recv` is.
+pub fn tokio_timeout_recv() -> Report {
+    lab::run(
+        "tokio: timeout(recv)",
+        || {
+            let (sink, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+            let receiver = Arc::new(Mutex::new(receiver));
+            let inner = Arc::clone(&receiver);
+            let future = async move {
+                let mut receiver = inner.lock().await;
+                tokio::time::timeout(Duration::from_secs(3600), receiver.recv()).await
+            };
+            ((Feed { sink, sent: 0 }, receiver), future)
+        },
+        |(feed, _), polls| {
+            if polls == 2 {
+                let chunk = CHUNKS[0].to_vec();
+                feed.sent += chunk.len();
+                feed.sink.try_send(chunk).expect("room in the channel");
+            }
+        },
+        |(feed, receiver), outcome| {
+            let out = match outcome {
+                Outcome::Completed(Ok(chunk)) => chunk.map_or(0, |chunk| chunk.len()),
+                Outcome::Completed(Err(_elapsed)) => return Err("timed out".into()),
+                Outcome::Dropped => 0,
+            };
+            let queued = locked(&receiver).len() * CHUNKS[0].len();
+            nothing_lost(feed.sent, out, queued)
+        },
+    )
+}
+
 /// How many bytes `read_exact` asks for: every chunk's.
 const EXACT: usize = 7;
 
@@ -295,9 +331,9 @@ pub fn our_sleep() -> Report {
     )
 }
 
-/// Every case, in the table's order. Runs `our_sleep` on a loop of its own
-/// and enters a tokio runtime around the others (none needs one today; a
-/// future that does would find it).
+/// Every case, in the table's order. Enters a tokio runtime around the
+/// tokio cases (`tokio_timeout_recv` needs one) and runs `our_sleep` inside
+/// a loop of its own.
 pub fn all() -> Vec<Report> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -311,6 +347,7 @@ pub fn all() -> Vec<Report> {
         line_reader_in_select(),
         our_recv(),
         tokio_recv(),
+        tokio_timeout_recv(),
         tokio_read_exact(),
     ];
     reports.push(event_loop::hand::EventLoop::new().block_on(async { our_sleep() }));

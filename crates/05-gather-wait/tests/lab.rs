@@ -82,10 +82,25 @@ fn channel_receives_are_cancel_safe_and_read_exact_is_not() {
 }
 
 #[test]
+fn a_future_that_needs_a_tokio_runtime_is_probed_inside_one() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let report = runtime.block_on(async { cases::tokio_timeout_recv() });
+    assert!(report.is_cancel_safe(), "{}", report.markdown());
+    let outside = std::panic::catch_unwind(cases::tokio_timeout_recv);
+    assert!(outside.is_err(), "tokio's timer needs its runtime");
+}
+
+#[test]
 fn the_labs_table() {
     let reports = cases::all();
     let safe: Vec<bool> = reports.iter().map(lab::Report::is_cancel_safe).collect();
-    assert_eq!(safe, [false, true, false, true, true, true, false, true]);
+    assert_eq!(
+        safe,
+        [false, true, false, true, true, true, true, false, true]
+    );
     insta::with_settings!(
         { omit_expression => true, prepend_module_to_snapshot => false },
         {
