@@ -3,10 +3,10 @@
 //! | module | asyncio | needs our loop? |
 //! |---|---|---|
 //! | [`join`] | `gather` | `join_all`, `try_join_all`: no; `gather` spawns: yes |
-//! | [`select`] | `wait(FIRST_COMPLETED)` on coroutines | no |
-//! | [`wait`] | `wait` with `return_when` | yes: it waits on our join handles |
-//! | [`timeout`] | `wait_for`, `timeout` | `timeout_with`: no; `timeout` uses our `sleep` |
-//! | [`as_completed`] | `as_completed` | no |
+//! | [`select`](mod@select) | `wait(FIRST_COMPLETED)` on coroutines | no |
+//! | [`wait`](mod@wait) | `wait` with `return_when` | yes: it waits on our join handles |
+//! | [`timeout`](mod@timeout) | `wait_for`, `timeout` | `timeout_with`: no; `timeout` uses our `sleep` |
+//! | [`as_completed`](mod@as_completed) | `as_completed` | no |
 //! | [`task_group`] | `TaskGroup` | yes: its members are our tasks |
 //!
 //! The scene on our loop is [`fetch_all`], [`first_back`] and [`failures`].
