@@ -3,9 +3,9 @@
 //! (or shut down with `shutdown_timeout`) drops every task that has not
 //! finished, at its next `.await`: a cleanup a guard spawned from its `Drop`
 //! is dropped with them. `shutdown_timeout` waits only for `spawn_blocking`
-//! work. To give async cleanup its time, the program must await it before
-//! it leaves `block_on`: here, a [`JoinSet`](tokio::task::JoinSet) of the
-//! cleanups.
+//! work already started. To give async cleanup its time, the program must
+//! await it before it leaves `block_on`: here, a
+//! [`JoinSet`](tokio::task::JoinSet) of the cleanups.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -173,8 +173,10 @@ pub fn shutdown_path_tracked(paused: bool) -> Outcome {
 }
 
 /// The blocking guard's close on tokio's blocking pool instead of the
-/// runtime's thread: `spawn_blocking` from `Drop`. `shutdown_timeout`
-/// waits for such work (up to its limit), unlike for async tasks.
+/// runtime's thread: `spawn_blocking` from `Drop`. Dropping the runtime
+/// drops its tasks first, then waits for the pool, so the close runs;
+/// `shutdown_timeout` shuts the pool first and the current-thread runtime
+/// drops its tasks after, so the guard's `spawn_blocking` is refused.
 #[derive(Debug)]
 pub struct CloseOnBlockingPool {
     conn: Option<crate::db::Connection<Tokio>>,
