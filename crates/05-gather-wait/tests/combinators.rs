@@ -353,3 +353,47 @@ fn join_all_polls_every_pending_input_at_each_wake() {
     let expected: u64 = (1..=inputs).map(|n| n + 1).sum();
     assert_eq!(polls.get() as u64, expected);
 }
+
+#[test]
+fn wait_for_the_first_exception_does_not_count_a_cancelled_task() {
+    let waited = virtual_loop().block_on(async {
+        let aborted = our::spawn(async {
+            sleep(Duration::from_secs(60)).await;
+            Ok::<u32, ()>(1)
+        });
+        aborted.abort();
+        let slow = our::spawn(async {
+            sleep(Duration::from_secs(2)).await;
+            Ok(2)
+        });
+        let started = our::now();
+        let waited = wait(vec![aborted, slow], ReturnWhen::FirstException).await;
+        (
+            waited.done.len(),
+            waited.pending.len(),
+            our::now() - started,
+        )
+    });
+    assert_eq!(waited, (2, 0, Duration::from_secs(2)), "it waited for all");
+}
+
+#[test]
+fn dropping_our_gather_detaches_its_tasks_which_run_on() {
+    let finished = support::Count::default();
+    let seen = virtual_loop().block_on({
+        let finished = finished.clone();
+        async move {
+            let gathered = gather((0..2).map(|_| {
+                let finished = finished.clone();
+                async move {
+                    sleep(Duration::from_secs(1)).await;
+                    finished.bump();
+                }
+            }));
+            drop(gathered);
+            sleep(Duration::from_secs(2)).await;
+            finished.get()
+        }
+    });
+    assert_eq!(seen, 2, "asyncio's gather, cancelled, would cancel them");
+}

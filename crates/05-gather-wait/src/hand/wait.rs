@@ -35,8 +35,10 @@ pub struct Waited<T, E> {
 
 // ANCHOR: wait
 /// Waits on tasks until `when` says to return. A task fails when it gives
-/// `Err` or panics (or is aborted). Nothing is cancelled: the pending
-/// handles come back, and dropping them detaches their tasks.
+/// `Err` or panics; one that was aborted has not failed, as asyncio does
+/// not count a cancelled task for `FIRST_EXCEPTION`. Nothing is cancelled
+/// here: the pending handles come back, and dropping them detaches their
+/// tasks.
 pub fn wait<T, E>(
     tasks: Vec<JoinHandle<Result<T, E>>>,
     when: ReturnWhen,
@@ -93,8 +95,14 @@ impl<T, E> Future for Wait<T, E> {
 
 impl<T, E> Wait<T, E> {
     fn failed_before(&self) -> bool {
-        self.done
-            .iter()
-            .any(|(_, ended)| !matches!(ended, Ok(Ok(_))))
+        self.done.iter().any(|(_, ended)| failed(ended))
+    }
+}
+
+/// An `Err`, or a panic; not a cancellation.
+fn failed<T, E>(ended: &Ended<T, E>) -> bool {
+    match ended {
+        Ok(output) => output.is_err(),
+        Err(error) => error.is_panic(),
     }
 }
