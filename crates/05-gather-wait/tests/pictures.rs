@@ -60,7 +60,10 @@ fn step(event: &Event, current: &mut &'static str, poller: &str) -> Option<Step>
             (Mark::Poll, format!("{poller} polls it"))
         }
         "pending" => (Mark::Pending, "Pending".to_string()),
-        "ready" => (Mark::Ready, format!("{name}: Ready")),
+        "ready" => {
+            *current = MAIN; // what runs next is main's, until a poll says
+            (Mark::Ready, format!("{name}: Ready"))
+        }
         "woken" => {
             let by = event.field("by").unwrap_or(TIMERS);
             let by = if by == MAIN { TIMERS } else { by };
@@ -163,4 +166,99 @@ fn join_all_polls_its_fetches_inside_the_callers_polls() {
         &timeline,
     );
     svg::check(&picture_file("ch05-join-polls-in-place.svg"), &drawn).unwrap();
+}
+
+const TOKIO_LANES: [&str; 4] = [MAIN, "api/users", "api/posts", "api/comments"];
+const TOKIO_TIMER: &str = "tokio timer";
+
+fn tokio_now() -> std::time::Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// What each event of the `select!` run means. Lines printed belong to the
+/// lane being polled, or, for a connection's goodbye, to its fetch.
+fn select_step(event: &Event, current: &mut &'static str) -> Option<Step> {
+    let Some(name) = event.field("future") else {
+        let mark = (event.level == tracing::Level::INFO).then_some(Mark::Print)?;
+        let lane = TOKIO_LANES
+            .into_iter()
+            .find(|lane| event.text.starts_with(&format!("{lane}: cancelled")))
+            .unwrap_or(current);
+        return Some(Step::new(lane, mark, &event.text));
+    };
+    let name = TOKIO_LANES.into_iter().find(|lane| *lane == name)?;
+    let (mark, label) = match event.message.as_str() {
+        "polled" if name == MAIN => {
+            *current = name;
+            (Mark::Poll, "tokio polls the main task".to_string())
+        }
+        "polled" => {
+            *current = name;
+            (Mark::Poll, "select! polls it".to_string())
+        }
+        "pending" => (Mark::Pending, "Pending".to_string()),
+        "ready" => {
+            *current = MAIN; // what runs next is main's, until a poll says
+            (Mark::Ready, format!("{name}: Ready"))
+        }
+        "woken" => {
+            let by = event.field("by").unwrap_or(TOKIO_TIMER);
+            let by = if TOKIO_LANES.contains(&by) && by == name {
+                TOKIO_TIMER
+            } else {
+                by
+            };
+            let from = by.to_string();
+            (Mark::Wake { from }, format!("{name} woken by {by}"))
+        }
+        _ => return None,
+    };
+    Some(Step::new(name, mark, &label))
+}
+
+#[tokio::test(start_paused = true)]
+async fn select_drops_the_losers_when_the_first_is_back() {
+    use gather_wait::with_tokio::fetch_in;
+    let recording = Recording::start_detailed(tokio_now);
+    let step = gather_wait::STEP;
+    let first = traced(MAIN, TOKIO_TIMER, async move {
+        let [(a, x), (b, y), (c, z)] = gather_wait::FETCHES;
+        let first = tokio::select! {
+            biased;
+            _ = traced("api/users", TOKIO_TIMER, fetch_in(a, x, step)) => a,
+            _ = traced("api/posts", TOKIO_TIMER, fetch_in(b, y, step)) => b,
+            _ = traced("api/comments", TOKIO_TIMER, fetch_in(c, z, step)) => c,
+        };
+        info!("select! returned: {first}");
+        first
+    })
+    .await;
+    let timeline = recording.finish();
+    assert_eq!(first, "api/posts");
+    let cancelled = timeline.position_of("api/users: cancelled while waiting");
+    let returned = timeline.position_of("select! returned: api/posts");
+    assert!(
+        cancelled < returned,
+        "the losers were dropped before select! returned"
+    );
+    let mut current = MAIN;
+    let picture = Picture::new(
+        "select!: the first back wins, the others are dropped",
+        "Recorded on tokio's current-thread runtime with a paused clock; the test \
+         traces the main task and each fetch. Time runs down, one row per event. \
+         select! polls its three fetches inside the main task's poll, in the order \
+         written (biased;). At 0.1 s tokio's timer wakes api/posts, whose waker is \
+         main's; main polls the branches again, api/posts is Ready, and select! \
+         drops the other two where they wait: each says so from its destructor, \
+         before select! returns.",
+        Axis::Time,
+    );
+    let picture = TOKIO_LANES
+        .iter()
+        .fold(picture, |picture, lane| picture.lane(lane));
+    let drawn = picture
+        .lane(TOKIO_TIMER)
+        .steps(&timeline, |event| select_step(event, &mut current))
+        .render();
+    svg::check(&picture_file("ch05-select-drops-the-losers.svg"), &drawn).unwrap();
 }
