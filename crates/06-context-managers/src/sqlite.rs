@@ -22,7 +22,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions,
+};
 use sqlx::{Connection, Row};
 
 /// A database file in the system's temporary folder, with a name no other
@@ -81,7 +83,10 @@ pub async fn create_users(conn: &mut SqliteConnection) -> Result<(), sqlx::Error
 }
 
 /// Adds a user.
-pub async fn add_user(conn: &mut SqliteConnection, name: &str) -> Result<(), sqlx::Error> {
+pub async fn add_user(
+    conn: &mut SqliteConnection,
+    name: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO users (name) VALUES (?)")
         .bind(name)
         .execute(&mut *conn)

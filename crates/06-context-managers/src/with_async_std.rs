@@ -54,13 +54,13 @@ impl Runtime for AsyncStd {
 }
 
 impl Cancel for AsyncStd {
-    fn timeout<F: Future>(
+    async fn timeout<F: Future>(
         &self,
         limit: Duration,
         future: F,
-    ) -> impl Future<Output = Option<F::Output>> {
+    ) -> Option<F::Output> {
         let limit = self.scaled(limit);
-        async move { async_std::future::timeout(limit, future).await.ok() }
+        async_std::future::timeout(limit, future).await.ok()
     }
 
     async fn abort_after<F>(&self, after: Duration, future: F) -> bool

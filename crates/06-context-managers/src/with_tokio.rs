@@ -39,12 +39,12 @@ impl Runtime for Tokio {
 }
 
 impl Cancel for Tokio {
-    fn timeout<F: Future>(
+    async fn timeout<F: Future>(
         &self,
         limit: Duration,
         future: F,
-    ) -> impl Future<Output = Option<F::Output>> {
-        async move { tokio::time::timeout(limit, future).await.ok() }
+    ) -> Option<F::Output> {
+        tokio::time::timeout(limit, future).await.ok()
     }
 
     async fn abort_after<F>(&self, after: Duration, future: F) -> bool

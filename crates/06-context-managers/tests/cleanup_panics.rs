@@ -70,7 +70,8 @@ fn with_connection_keeps_the_bodys_panic_and_logs_the_closes() {
 
 #[test]
 fn our_loop_contains_a_spawned_close_that_panics_and_the_caller_never_hears() {
-    let (caller, fate, errors) = on_our_loop(Pattern::SpawnOnDrop, CleanupPath::Success);
+    let (caller, fate, errors) =
+        on_our_loop(Pattern::SpawnOnDrop, CleanupPath::Success);
     assert_eq!(caller, "2 rows", "the caller never hears of it");
     assert!(dropped(fate));
     // The panic is the detached task's outcome, dropped with it: only the
@@ -118,7 +119,8 @@ fn a_blocking_drop_that_panics_while_the_body_unwinds_aborts_the_process() {
         on_our_loop(Pattern::BlockOnDrop, CleanupPath::Panic);
         return;
     }
-    let this_test = "a_blocking_drop_that_panics_while_the_body_unwinds_aborts_the_process";
+    let this_test =
+        "a_blocking_drop_that_panics_while_the_body_unwinds_aborts_the_process";
     let mut child = Command::new(std::env::current_exe().expect("the test binary"))
         .args(["--exact", this_test, "--nocapture", "--test-threads=1"])
         .env(CHILD, "1")
@@ -143,7 +145,10 @@ fn a_blocking_drop_that_panics_while_the_body_unwinds_aborts_the_process() {
     pipe.read_to_string(&mut stderr).expect("UTF-8");
     let child = Child { status };
     assert!(!child.status.success());
-    assert!(stderr.contains("panic in a destructor during cleanup"), "{stderr}");
+    assert!(
+        stderr.contains("panic in a destructor during cleanup"),
+        "{stderr}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;

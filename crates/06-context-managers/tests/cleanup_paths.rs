@@ -291,8 +291,44 @@ fn check_file(name: &str, text: &str) {
     );
 }
 
+/// The closing table: each path per runtime, for the scope and the guard
+/// that spawns its close, with the tests that prove each row.
+fn per_runtime() -> String {
+    let scope = 1; // `Pattern::Scoped`'s column
+    let guard = 2; // `Pattern::SpawnOnDrop`'s column
+    let runtimes = [
+        ("ours", "ours: `block_on`"),
+        ("tokio", "tokio: runtime dropped"),
+        ("async-std", "async-std"),
+        ("smol", "smol"),
+    ];
+    let mut table = String::from("| path |");
+    for (name, _) in runtimes {
+        table.push_str(&format!(" {name} |"));
+    }
+    table.push_str(" proven by |\n|---|---|---|---|---|---|\n");
+    for path in CleanupPath::ALL {
+        table.push_str(&format!("| {path} |"));
+        for (_, end) in runtimes {
+            let cells = match path {
+                CleanupPath::Shutdown => shutdown_row(end),
+                _ => expected(path),
+            };
+            let (scope, guard) = (cells[scope], cells[guard]);
+            table.push_str(&format!(" scope: {scope}<br>guard: {guard} |"));
+        }
+        let proof = match path {
+            CleanupPath::Shutdown => "`at_shutdown::*`".to_string(),
+            path => format!("`on_*::{path}`"),
+        };
+        table.push_str(&format!(" {proof} |\n"));
+    }
+    table
+}
+
 #[test]
 fn the_books_tables_are_current() {
+    check_file("per-runtime.md", &per_runtime());
     let rows = ANY_RUNTIME
         .iter()
         .map(|(path, cells)| (path.name().to_string(), *cells))

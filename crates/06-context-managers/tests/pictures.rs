@@ -34,7 +34,9 @@ fn mark(text: &str) -> Option<(Mark, &'static str)> {
         "SELECT * FROM orders (the server hangs)" => (Mark::Sleep, "query 2 hangs"),
         "closing" => (Mark::Sleep, "close (0.5 s)"),
         "closed" => (Mark::Ready, "closed"),
-        "dropped while open, never closed" => (Mark::Pending, "dropped open: never closed"),
+        "dropped while open, never closed" => {
+            (Mark::Pending, "dropped open: never closed")
+        }
         _ => return None,
     })
 }

@@ -20,7 +20,9 @@ fn python(path: &str) -> Option<Vec<String>> {
 }
 
 fn connection_lines(lines: &[String]) -> Vec<String> {
-    let lines = lines.iter().filter(|line| line.starts_with("connection 1: "));
+    let lines = lines
+        .iter()
+        .filter(|line| line.starts_with("connection 1: "));
     lines.cloned().collect()
 }
 
@@ -39,17 +41,26 @@ fn asyncio_and_with_connection_print_the_same_on_success_error_and_panic() {
         ("panic", CleanupPath::Panic),
     ] {
         let Some(printed) = python(name) else { return };
-        assert_eq!(connection_lines(&printed), rust(Pattern::Scoped, path), "{name}");
+        assert_eq!(
+            connection_lines(&printed),
+            rust(Pattern::Scoped, path),
+            "{name}"
+        );
     }
 }
 
 // ANCHOR: cancelled
 #[test]
 fn asyncio_aexit_awaits_the_close_on_a_timeout_where_rust_drops_the_scope() {
-    let Some(printed) = python("timeout") else { return };
+    let Some(printed) = python("timeout") else {
+        return;
+    };
     let hangs = "connection 1: SELECT * FROM orders (the server hangs)";
     let after = |lines: &[String]| {
-        let at = lines.iter().position(|line| line == hangs).expect("it hangs");
+        let at = lines
+            .iter()
+            .position(|line| line == hangs)
+            .expect("it hangs");
         lines[at + 1..].to_vec()
     };
     assert_eq!(
@@ -71,10 +82,18 @@ fn asyncio_aexit_awaits_the_close_on_a_timeout_where_rust_drops_the_scope() {
 
 #[test]
 fn asynccontextmanager_runs_its_finally_with_awaits_on_a_timeout() {
-    let Some(printed) = python("contextmanager") else { return };
+    let Some(printed) = python("contextmanager") else {
+        return;
+    };
     let end = &printed[printed.len() - 3..];
-    assert_eq!(end, ["connection 1: closing", "connection 1: closed", "timed out"]);
+    assert_eq!(
+        end,
+        ["connection 1: closing", "connection 1: closed", "timed out"]
+    );
     // The nearest Rust has: a guard whose `Drop` hands the close to a task.
     let rust = rust(Pattern::SpawnOnDrop, CleanupPath::Timeout);
-    assert_eq!(rust[rust.len() - 2..], ["connection 1: closing", "connection 1: closed"]);
+    assert_eq!(
+        rust[rust.len() - 2..],
+        ["connection 1: closing", "connection 1: closed"]
+    );
 }

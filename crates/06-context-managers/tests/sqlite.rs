@@ -56,7 +56,10 @@ async fn tell_rollbacks(conn: &mut SqliteConnection) -> mpsc::Receiver<String> {
     let (sender, receiver) = mpsc::channel();
     let mut handle = conn.lock_handle().await.expect("the worker answers");
     handle.set_rollback_hook(move || {
-        let name = std::thread::current().name().unwrap_or("unnamed").to_string();
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("unnamed")
+            .to_string();
         let _ = sender.send(name);
     });
     receiver
@@ -130,7 +133,10 @@ fn a_query_cancelled_by_a_timeout_still_runs_on_the_connections_thread() {
         let lock = holder.begin_with("BEGIN EXCLUSIVE").await.unwrap();
         let insert = add_user(&mut writer, "Ada");
         let timed_out = tokio::time::timeout(Duration::from_millis(200), insert).await;
-        assert!(timed_out.is_err(), "it cannot finish while the lock is held");
+        assert!(
+            timed_out.is_err(),
+            "it cannot finish while the lock is held"
+        );
         lock.commit().await.unwrap();
         // The insert was only waited for; it runs once the lock is free.
         // The next command on the writer queues behind it, and sees its row.
