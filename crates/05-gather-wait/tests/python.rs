@@ -13,9 +13,11 @@ use futures::StreamExt;
 use gather_wait::hand::{ReturnWhen, as_completed, wait};
 use support::virtual_loop;
 
-/// Short, so the suite stays fast; asyncio runs its timers in deadline
-/// order however late it wakes, so a loaded machine does not change order.
-const STEP: &str = "0.05";
+/// The listings' step: the fetches finish one step apart. A loop that
+/// wakes late runs every due timer in the same turn, and two fetches done in
+/// one turn would print in another order: a step this long needs a stall of
+/// 200 ms to do that.
+const STEP: &str = "0.2";
 
 fn listing(name: &str) -> String {
     format!("{}/python/{name}", env!("CARGO_MANIFEST_DIR"))
