@@ -17,9 +17,11 @@ fn the_hand_rolled_scene_prints_its_parts_and_its_row() {
     let text = String::from_utf8_lossy(&output.stdout);
     for line in [
         "results in the order asked: api/users 200 OK",
-        "first back: api/posts 200 OK",
-        "task group: 1 failed (#1: connection to api/broken reset), 2 cancelled",
-        "in order: api/users, api/posts, api/comments; first back: api/posts",
+        // Which is first back is left to the virtual-time tests: on the real
+        // clock a long stall could let two finish in one turn.
+        "first back: api/",
+        "task group: 1 failed (#1: connection to api/broken reset)",
+        "in order: api/users, api/posts, api/comments; first back: ",
     ] {
         assert!(text.contains(line), "{line:?} missing from:\n{text}");
     }
