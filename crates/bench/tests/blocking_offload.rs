@@ -73,3 +73,14 @@ fn a_missing_figure_is_an_error_not_a_panic() {
     let dir = std::env::temp_dir().join("ch7-section-nothing-here");
     assert!(section(&dir).is_err());
 }
+
+/// After `cargo bench -p bench --bench blocking_offload`: the section from
+/// the real figures. `cargo test -p bench --test blocking_offload -- --ignored
+/// --nocapture` prints it.
+#[test]
+#[ignore = "needs a benchmark run first"]
+fn the_section_of_the_last_benchmark_run() {
+    let text = section(&bench::estimates::criterion_dir()).unwrap();
+    println!("{text}");
+    assert_eq!(text.matches("\n| ").count(), 2 + Runtime::ALL.len(), "{text}");
+}
