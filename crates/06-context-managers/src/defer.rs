@@ -1,7 +1,18 @@
 //! `scopeguard`'s `defer!`: code that runs when the scope ends, however it
 //! ends (a return, a `?`, a panic, or the future that holds the scope being
 //! dropped). It is a `Drop` underneath, so it runs synchronous code only:
-//! it cannot await a close. It can note, block, or spawn.
+//! it cannot await a close. It can note, block, or spawn. An `.await` in
+//! its block does not compile, since the block is a plain closure:
+//!
+//! ```compile_fail,E0728
+//! async fn close() {}
+//!
+//! async fn body() {
+//!     scopeguard::defer! {
+//!         close().await; // `await` is only allowed inside `async` blocks
+//!     }
+//! }
+//! ```
 
 use std::sync::{Arc, Mutex};
 

@@ -11,8 +11,8 @@
 //!
 //! | module | what it shows |
 //! |---|---|
-//! | [`db`] | the simulated database and its connection, on any [`Runtime`](db::Runtime) |
-//! | [`patterns`] | explicit close, `with_connection`, a guard that spawns, a guard that blocks |
+//! | [`db`] | the simulated database and its connection, on any runtime |
+//! | [`patterns`] | explicit close, `with_connection`, two guards |
 //! | [`paths`] | the six cleanup paths, driven the same way on every runtime |
 //! | [`hand`] | the patterns on chapter 4's loop; its graceful shutdown |
 //! | [`with_tokio`] | tokio: a dropped runtime, `shutdown_timeout`, its `Mutex` guard |
