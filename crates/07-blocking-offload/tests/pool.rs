@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use blocking_offload::hand::{
-    JobError, TOKIO_KEEP_ALIVE, TOKIO_MAX_BLOCKING_THREADS, ThreadPool, spawn_blocking,
+    JobError, TOKIO_KEEP_ALIVE, TOKIO_MAX_BLOCKING_THREADS, ThreadPool,
+    run_in_executor, spawn_blocking, to_thread,
 };
 use blocking_offload::thread_name;
 use event_loop::hand::{EventLoop, now, sleep, spawn};
@@ -247,4 +248,38 @@ fn shutdown_with_a_limit_leaves_a_running_job_behind_and_drops_the_queued() {
     assert!(matches!(block_on(refused), Err(JobError::Cancelled)));
     gate.open();
     assert!(block_on(running).is_ok(), "the left-behind job still ends");
+}
+
+#[test]
+fn run_in_executor_uses_the_pool_it_is_given_and_holds_the_clock() {
+    let pool = ThreadPool::builder().name("mine").build();
+    let event_loop = virtual_loop();
+    let (name, waited) = event_loop.run_until_complete(async {
+        let _sleeper = spawn(sleep(Duration::from_secs(60)));
+        let started = now();
+        let name = run_in_executor(&pool, || {
+            std::thread::sleep(Duration::from_millis(20));
+            thread_name()
+        })
+        .await
+        .unwrap();
+        (name, now() - started)
+    });
+    assert_eq!(name, "mine-1");
+    assert_eq!(waited, Duration::ZERO);
+}
+
+#[test]
+fn to_thread_is_spawn_blocking_under_asyncios_name() {
+    let event_loop = virtual_loop();
+    let name = event_loop.run_until_complete(async { to_thread(thread_name).await });
+    assert!(name.unwrap().starts_with("hand-blocking-"));
+}
+
+#[test]
+fn a_cap_of_zero_threads_is_taken_as_one() {
+    let pool = ThreadPool::builder().max_threads(0).build();
+    let job = pool.spawn_blocking(|| 5);
+    assert_eq!(future_objects::hand::block_on(job).unwrap(), 5);
+    assert_eq!(pool.threads(), 1);
 }

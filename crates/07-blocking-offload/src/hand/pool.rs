@@ -129,7 +129,8 @@ pub struct ThreadPool {
     shared: Arc<Shared>,
 }
 
-/// The pool refused a job: it is shutting down.
+/// The pool refused a job: it is shutting down (or could not start a thread
+/// and has none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutDown;
 
@@ -168,14 +169,24 @@ impl ThreadPool {
             state.idle -= 1;
             state.notified += 1;
             self.shared.wake.notify_one();
-        } else if state.threads < self.shared.max_threads {
-            self.start_thread(&mut state);
+        } else if state.threads < self.shared.max_threads
+            && !self.start_thread(&mut state)
+            && state.threads == 0
+        {
+            // No thread could start and none is alive to take the job: give
+            // it back, to be dropped outside the lock (its handle then says
+            // cancelled) rather than wait for ever.
+            let job = state.queue.pop_back();
+            drop(state);
+            drop(job);
+            return Err(ShutDown);
         }
         Ok(())
     }
     // ANCHOR_END: submit
 
-    fn start_thread(&self, state: &mut State) {
+    /// Starts one more thread; `false` if the system refused.
+    fn start_thread(&self, state: &mut State) -> bool {
         state.started += 1;
         let name = format!("{}-{}", self.shared.name, state.started);
         let shared = Arc::clone(&self.shared);
@@ -187,9 +198,13 @@ impl ThreadPool {
                 state.threads += 1;
                 state.handles.retain(|handle| !handle.is_finished());
                 state.handles.push(handle);
+                true
             }
             // The job stays queued for a thread that exists, if any.
-            Err(error) => error!("the pool could not start a thread: {error}"),
+            Err(error) => {
+                error!("the pool could not start a thread: {error}");
+                false
+            }
         }
     }
 
