@@ -82,5 +82,9 @@ fn a_missing_figure_is_an_error_not_a_panic() {
 fn the_section_of_the_last_benchmark_run() {
     let text = section(&bench::estimates::criterion_dir()).unwrap();
     println!("{text}");
-    assert_eq!(text.matches("\n| ").count(), 2 + Runtime::ALL.len(), "{text}");
+    assert_eq!(
+        text.matches("\n| ").count(),
+        2 + Runtime::ALL.len(),
+        "{text}"
+    );
 }
