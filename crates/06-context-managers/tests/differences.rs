@@ -49,8 +49,7 @@ fn tokio_shutdown_timeout_refuses_a_close_sent_to_the_blocking_pool_as_tasks_dro
 
 // ANCHOR: smol_local
 #[test]
-fn a_dropped_smol_local_executor_drops_its_tasks_and_the_guard_spawns_on_the_global_one()
- {
+fn a_dropped_smol_local_executor_drops_its_tasks_but_not_a_close_spawned_globally() {
     let explicit = with_smol::shutdown_path_local(20, Pattern::Explicit);
     assert!(
         matches!(explicit.fate, Fate::Dropped { .. }),
