@@ -315,3 +315,18 @@ fn tokio_default_cap_is_512_blocking_threads() {
         runtime.block_on(job).unwrap();
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn tokio_paused_clock_holds_still_while_a_blocking_job_runs() {
+    // As our `ClockHold`: tokio's blocking pool inhibits auto-advance while a
+    // job is out (runtime/blocking/schedule.rs).
+    let started = tokio::time::Instant::now();
+    let _sleeper = tokio::spawn(tokio::time::sleep(Duration::from_secs(3600)));
+    let value = tokio::task::spawn_blocking(|| {
+        std::thread::sleep(Duration::from_millis(50));
+        7
+    })
+    .await
+    .unwrap();
+    assert_eq!((value, started.elapsed()), (7, Duration::ZERO));
+}

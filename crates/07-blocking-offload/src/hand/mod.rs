@@ -26,6 +26,7 @@ use tracing::info;
 
 use crate::{BLOCK, Blocking, TICK, TICKS, Ticks, blocking_call};
 
+// ANCHOR: to_thread
 /// asyncio's `asyncio.to_thread(func)`: [`spawn_blocking`] under its asyncio
 /// name (asyncio's copies the context variables too; Rust has none to copy).
 pub fn to_thread<F, T>(job: F) -> BlockingHandle<T>
@@ -35,6 +36,7 @@ where
 {
     spawn_blocking(job)
 }
+// ANCHOR_END: to_thread
 
 // ANCHOR: ticker
 /// Ticks `ticks` times, one `tick` apart from `start`, and notes how late
