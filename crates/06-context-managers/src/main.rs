@@ -2,7 +2,8 @@
 //! queries 0.5 s each, close 0.5 s) in `with_connection`, on every runtime
 //! in real time; then the same body timed out at 1.75 s, first in
 //! `with_connection` (its close never runs) and then behind a guard whose
-//! `Drop` spawns the close (it runs, in a task of its own). Each line is
+//! `Drop` spawns the close (it runs, in a task of its own); last, that guard
+//! when the runtime ends at 1.75 s, where the runtimes part. Each line is
 //! stamped with its time and the thread that printed it.
 //! `-- --runtime smol` picks one runtime.
 
@@ -17,7 +18,7 @@ const CHAPTER: Chapter = Chapter {
     package: "context-managers",
     title: "Chapter 6: context managers. A connection opened, queried twice and \
             closed; then timed out in a scope (never closed) and behind a guard \
-            whose Drop spawns the close.",
+            whose Drop spawns the close; then that guard as the runtime ends.",
     runtimes: &Runtime::ALL,
 };
 
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
             (Pattern::Scoped, CleanupPath::Success),
             (Pattern::Scoped, CleanupPath::Timeout),
             (Pattern::SpawnOnDrop, CleanupPath::Timeout),
+            (Pattern::SpawnOnDrop, CleanupPath::Shutdown),
         ] {
             println!("-- {}: {path} --", pattern.name());
             timeline::record::restart_clock();

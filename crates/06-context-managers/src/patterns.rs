@@ -9,6 +9,21 @@
 //!    runs only if the runtime lives long enough;
 //! 4. [`BlockOnDrop`]: a guard whose `Drop` closes synchronously, blocking
 //!    the thread and every task on it.
+//!
+//! The scope on our loop, on virtual time:
+//!
+//! ```
+//! use context_managers::db::Database;
+//! use context_managers::hand::{Hand, new_loop};
+//! use context_managers::patterns::with_connection;
+//!
+//! let database = Database::new();
+//! let rows = new_loop(true).block_on(with_connection(&database, &Hand, async |conn| {
+//!     conn.query("SELECT * FROM users").await
+//! }));
+//! assert!(rows.is_ok());
+//! assert_eq!(database.open_now(), 0, "closed before it returned");
+//! ```
 
 use std::any::Any;
 use std::future::Future;

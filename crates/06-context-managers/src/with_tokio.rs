@@ -204,11 +204,10 @@ pub fn shutdown_path_blocking_pool(end: End) -> Outcome {
     let caller = runtime.block_on(async {
         let db = database.clone();
         tokio::spawn(async move {
-            let conn = CloseOnBlockingPool::new(db.connect(&Tokio).await);
-            let mut conn = conn;
-            let ending = crate::patterns::Ending::Success;
-            let inner = conn.conn.as_mut().expect("just made");
-            let _ = crate::patterns::session(inner, ending).await;
+            let mut guard = CloseOnBlockingPool::new(db.connect(&Tokio).await);
+            let conn = guard.conn.as_mut().expect("only `Drop` takes it");
+            let _ =
+                crate::patterns::session(conn, crate::patterns::Ending::Success).await;
         });
         tokio::time::sleep(crate::paths::CUT).await;
         "returned at 1.75 s".to_string()
