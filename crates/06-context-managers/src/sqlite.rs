@@ -109,8 +109,10 @@ pub async fn connect_query_close() -> Result<i64, sqlx::Error> {
 
 // ANCHOR: pool
 /// A pool, used and closed: `close().await` waits until every connection
-/// is back and closed; the pool refuses new acquires from then on.
-pub async fn pool_query_close(db: &TempDb) -> Result<(i64, u32), sqlx::Error> {
+/// is back and closed; the pool refuses new acquires from then on. Returns
+/// the count of users, the pool's size after the close, and whether an
+/// acquire after it was refused.
+pub async fn pool_query_close(db: &TempDb) -> Result<(i64, u32, bool), sqlx::Error> {
     let pool: SqlitePool = SqlitePoolOptions::new()
         .max_connections(2)
         .connect_with(db.options())
@@ -121,7 +123,8 @@ pub async fn pool_query_close(db: &TempDb) -> Result<(i64, u32), sqlx::Error> {
     let users = count_users(&mut conn).await?;
     drop(conn); // back to the pool, through a task on tokio
     pool.close().await;
-    Ok((users, pool.size()))
+    let refused = matches!(pool.acquire().await, Err(sqlx::Error::PoolClosed));
+    Ok((users, pool.size(), refused))
 }
 // ANCHOR_END: pool
 

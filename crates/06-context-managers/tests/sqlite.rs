@@ -37,11 +37,12 @@ fn a_connection_is_used_and_closed_with_close_await() {
 #[test]
 fn a_pool_closed_with_close_await_has_no_connection_left() {
     let db = TempDb::new("pool");
-    let (users, size) = tokio_runtime()
+    let (users, size, refused) = tokio_runtime()
         .block_on(pool_query_close(&db))
         .expect("SQLite in a temporary file works");
     assert_eq!(users, 1);
     assert_eq!(size, 0, "close waited for every connection to close");
+    assert!(refused, "a closed pool refuses to hand out connections");
 }
 
 #[test]
