@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use blocking_offload::hand::{
     JobError, TOKIO_KEEP_ALIVE, TOKIO_MAX_BLOCKING_THREADS, ThreadPool,
@@ -219,13 +219,11 @@ fn dropping_the_pool_waits_for_its_running_jobs() {
     };
     // Running, not queued: a queued job would be dropped.
     assert!(eventually(LIMIT, || pool.queued() == 0));
-    let started = Instant::now();
     drop(pool);
     assert!(
         finished.load(Ordering::SeqCst),
         "the drop waited for the job"
     );
-    assert!(started.elapsed() > Duration::from_millis(10));
     assert!(future_objects::hand::block_on(job).is_ok());
 }
 

@@ -4,7 +4,7 @@
 //! A small server on chapter 4's loop: a heartbeat task beats every 100 ms,
 //! and a handler task serves three uploads, each checked with
 //! `legacy_checksum`, a function from a library with no async side (it reads
-//! the disk, here played by a 150 ms sleep). The heartbeat should beat on
+//! the disk, here played by a 250 ms sleep). The heartbeat should beat on
 //! time while uploads are handled; it does not.
 //!
 //! Run it with `cargo run -p ch7-heartbeat`; check your work with
@@ -21,7 +21,7 @@ use event_loop::hand::{EventLoop, now, sleep, sleep_until, spawn};
 pub const BEAT: Duration = Duration::from_millis(100);
 
 /// How long one checksum takes: the library blocks its thread this long.
-pub const CHECKSUM_TAKES: Duration = Duration::from_millis(150);
+pub const CHECKSUM_TAKES: Duration = Duration::from_millis(250);
 
 /// The uploads the handler serves, in order.
 pub const UPLOADS: [&str; 3] = ["report.pdf", "photo.jpg", "notes.txt"];
@@ -67,7 +67,7 @@ async fn handler(seen: Seen) -> Vec<(String, u32)> {
     let mut checksums = Vec::new();
     for name in UPLOADS {
         sleep(BEAT / 2).await; // the upload arrives
-        // TODO: this call blocks the loop's thread for 150 ms, and the
+        // TODO: this call blocks the loop's thread for 250 ms, and the
         // heartbeat with it. Hand it to another thread and await it.
         let sum = legacy_checksum(name, &seen);
         checksums.push((name.to_string(), sum));

@@ -3,9 +3,10 @@
 //! still gets its checksum.
 //!
 //! Run with `cargo test -p ch7-heartbeat`. The bound on lateness is
-//! generous: a checksum on the loop's thread makes a beat at least 100 ms
-//! late on any machine, while offloaded beats are late by a millisecond or
-//! two, and a loaded machine adds tens at most.
+//! generous: a checksum on the loop's thread makes a beat at least 200 ms
+//! late on any machine (the first upload comes at 50 ms, its checksum ends
+//! past 300 ms, the beat was due at 100 ms), while offloaded beats are late
+//! by a millisecond or two, and a loaded machine adds tens at most.
 
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ fn step_2_no_beat_is_held_back_behind_a_checksum() {
     let worst = run.late.iter().max().copied().unwrap_or_default();
     assert_eq!(run.late.len(), 6);
     assert!(
-        worst < Duration::from_millis(90),
+        worst < Duration::from_millis(150),
         "a beat came {} ms late",
         worst.as_millis()
     );
