@@ -39,6 +39,7 @@ async def main(limit, jobs):
     async def alone():
         return [count_primes(limit)]
 
+    # ANCHOR: ways
     async def as_tasks():
         tasks = [asyncio.create_task(as_coroutine(limit)) for _ in range(jobs)]
         return await asyncio.gather(*tasks)
@@ -58,6 +59,7 @@ async def main(limit, jobs):
             started = time.perf_counter()
             counts = await asyncio.gather(*calls)
             return counts, time.perf_counter() - started
+    # ANCHOR_END: ways
 
     await timed("one job alone, for scale", alone)
     await timed(f"{jobs} tasks on one asyncio loop", as_tasks)
