@@ -207,7 +207,7 @@ pub fn asyncio(scale: BlockingScale) -> Result<Option<Asyncio>, String> {
 pub fn section(criterion_dir: &Path) -> Result<String, String> {
     let scale = BlockingScale::FULL;
     let jobs = markdown::grouped(scale.jobs as u64);
-    let mut text = String::from("## spawn_blocking (chapter 7)\n\n");
+    let mut text = String::from("### spawn_blocking (chapter 7)\n\n");
     let _ = writeln!(
         text,
         "{jobs} tiny jobs handed to the blocking pool at once and their results \

@@ -176,7 +176,7 @@ pub fn asyncio(scale: GatherScale) -> Result<Option<Asyncio>, String> {
 /// and asyncio's figures.
 pub fn section(criterion_dir: &Path) -> Result<String, String> {
     let count = markdown::grouped(GatherScale::FULL.count as u64);
-    let mut text = String::from("## Gather (chapter 5)\n\n");
+    let mut text = String::from("### Gather (chapter 5)\n\n");
     let _ = writeln!(
         text,
         "One gather of {count} futures, each yielding once, joined in the \

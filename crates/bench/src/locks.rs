@@ -323,7 +323,7 @@ pub fn asyncio(scale: LockScale) -> Result<Option<Asyncio>, String> {
 /// runtime, and asyncio's figure for comparison.
 pub fn section(criterion_dir: &Path) -> Result<String, String> {
     let scale = LockScale::FULL;
-    let mut text = String::from("## Locks (chapter 8)\n\n");
+    let mut text = String::from("### Locks (chapter 8)\n\n");
     let _ = writeln!(
         text,
         "Four mutexes on every runtime: chapter 8's FIFO `Mutex`, tokio's, \

@@ -56,7 +56,7 @@ fn the_section_reads_criterions_medians() {
     }
     let text = section(&dir).unwrap();
     assert!(
-        text.starts_with("## spawn_blocking (chapter 7)\n"),
+        text.starts_with("### spawn_blocking (chapter 7)\n"),
         "{text}"
     );
     assert!(text.contains("| hand-rolled loop |"), "{text}");

@@ -62,7 +62,7 @@ fn the_section_reads_criterions_figures_with_ratios_to_tokio_current_thread() {
     }
     let section = gather_wait::section(&dir).expect("every figure is there");
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(section.starts_with("## Gather (chapter 5)"), "{section}");
+    assert!(section.starts_with("### Gather (chapter 5)"), "{section}");
     let hand = section
         .lines()
         .find(|line| line.starts_with("| hand-rolled loop"))

@@ -66,7 +66,7 @@ fn the_section_reads_every_median_and_divides_by_the_increments() {
     }
     let section = locks::section(&dir).expect("every estimate is there");
     std::fs::remove_dir_all(&dir).expect("cleaned up");
-    assert!(section.starts_with("## Locks"), "{section}");
+    assert!(section.starts_with("### Locks"), "{section}");
     assert!(
         section.contains("| hand-rolled loop | 100 ns |"),
         "{section}"

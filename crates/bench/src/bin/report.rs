@@ -1,6 +1,8 @@
 //! Writes the results the book includes: `crates/bench/results/appendix.md`
-//! ("How fast is the hand-rolled runtime?") and `why-async.md` (tasks
-//! against threads, for the introduction).
+//! ("How fast is the hand-rolled runtime?"), `why-async.md` (tasks against
+//! threads, for the introduction), and a file for each later chapter's
+//! workloads (`gather-wait.md`, `blocking-offload.md`, `locks.md`), which
+//! that chapter's module in `bench` writes.
 //!
 //! ```text
 //! cargo bench -p bench                            # first: criterion's figures
@@ -283,6 +285,17 @@ fn report() -> Result<(), String> {
         &results.join("why-async.md"),
         &why_async(&figures, &measured_on),
     )?;
+    // The later chapters' workloads: each chapter's module writes its own
+    // section, from the same criterion run.
+    let criterion = estimates::criterion_dir();
+    let chapters: [(&str, fn(&Path) -> Result<String, String>); 3] = [
+        ("gather-wait.md", bench::gather_wait::section),
+        ("blocking-offload.md", bench::blocking_offload::section),
+        ("locks.md", bench::locks::section),
+    ];
+    for (file, section) in chapters {
+        write(&results.join(file), &section(&criterion)?)?;
+    }
     Ok(())
 }
 
