@@ -41,7 +41,6 @@ fn woken(count: &Count) -> usize {
     count.0.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-// ANCHOR: deadlock
 /// What the second task saw before it called `lock`: the guard was taken.
 #[derive(Debug, PartialEq, Eq)]
 enum Saw {
@@ -73,6 +72,7 @@ fn deadlocks(run: impl FnOnce(mpsc::Sender<Saw>) + Send + 'static) {
     assert!(verdict.is_err(), "the thread should be stuck in `lock`");
 }
 
+// ANCHOR: deadlock
 async fn second_task(counter: Rc<std::sync::Mutex<u64>>, saw: mpsc::Sender<Saw>) {
     let held = counter.try_lock().is_err();
     let _ = saw.send(if held { Saw::Held } else { Saw::Free });
@@ -100,6 +100,7 @@ fn hand_rolled(saw: mpsc::Sender<Saw>) {
         let _ = (first.await, second.await);
     });
 }
+// ANCHOR_END: deadlock
 
 #[test]
 fn std_guard_across_an_await_deadlocks_tokio_current_thread() {
@@ -121,7 +122,6 @@ fn std_guard_across_an_await_deadlocks_tokio_current_thread() {
         });
     });
 }
-// ANCHOR_END: deadlock
 
 /// The right use: the std guard is dropped before the await, and two
 /// tasks on one thread share the counter without trouble.
@@ -149,7 +149,6 @@ fn std_guard_dropped_before_the_await_is_fine_on_one_thread() {
     assert_eq!(total, 2);
 }
 
-// ANCHOR: fairness
 /// The order in which five tasks, queued one after the other behind a held
 /// lock, got it: on a current-thread runtime, each task is spawned and runs
 /// until it waits before the next is spawned.
@@ -203,6 +202,7 @@ fn hand_mutex_hands_the_lock_over_so_no_newcomer_cuts_in() {
     assert!(poll_once(&mut waiter).is_some());
 }
 
+// ANCHOR: fairness
 /// async-lock's unlock sets the lock free and wakes one waiter: a newcomer
 /// that asks before the woken waiter runs takes it, and the waiter, polled,
 /// finds it taken and waits again. (async-std's `Mutex` is this one.)
@@ -256,6 +256,7 @@ fn async_lock_turns_fair_once_a_waiter_has_waited_half_a_millisecond() {
         "the starved waiter gets it"
     );
 }
+// ANCHOR_END: fairness
 
 /// async-std re-exports async-lock's `Mutex`: the same type, so the two
 /// tests above hold for it too. (This compiles only if the types are one.)
@@ -264,7 +265,6 @@ fn async_std_mutex_is_async_lock_mutex() {
     let mutex: async_lock::Mutex<u8> = async_std::sync::Mutex::new(7);
     assert_eq!(*mutex.try_lock().expect("free"), 7);
 }
-// ANCHOR_END: fairness
 
 // ANCHOR: notify
 /// `notify_one` with nobody waiting stores a permit: the next `notified()`
