@@ -288,7 +288,8 @@ fn report() -> Result<(), String> {
     // The later chapters' workloads: each chapter's module writes its own
     // section, from the same criterion run.
     let criterion = estimates::criterion_dir();
-    let chapters: [(&str, fn(&Path) -> Result<String, String>); 3] = [
+    type Section = fn(&Path) -> Result<String, String>;
+    let chapters: [(&str, Section); 3] = [
         ("gather-wait.md", bench::gather_wait::section),
         ("blocking-offload.md", bench::blocking_offload::section),
         ("locks.md", bench::locks::section),
