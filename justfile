@@ -55,6 +55,11 @@ bench:
     cargo bench -p bench
     cargo run --release -p bench --bin report
 
+# Measure chapter 7's concurrency against parallelism and its timer
+# lateness, then write crates/07-blocking-offload/results/
+measure:
+    cargo run --release -p blocking-offload --bin measure
+
 # Run what CI runs
 ci:
     bash .ci/run

@@ -10,7 +10,7 @@
 //! faster. After `block_on` returns on those two, the test waits (up to
 //! 10 s) for the connection's fate to settle, as a process that goes on
 //! living would. Redraw the tables with
-//! `UPDATE_TABLES=1 cargo test -p context-managers --test cleanup_paths`.
+//! `UPDATE_OUTPUTS=1 cargo test -p context-managers --test cleanup_paths`.
 
 use std::path::PathBuf;
 
@@ -276,19 +276,7 @@ fn render(first: &str, rows: Vec<(String, [&str; 4])>) -> String {
 }
 
 fn check_file(name: &str, text: &str) {
-    let path = table_file(name);
-    if std::env::var_os("UPDATE_TABLES").is_some_and(|value| value == "1") {
-        std::fs::create_dir_all(path.parent().expect("a folder")).expect("writable");
-        std::fs::write(&path, text).expect("writable");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        committed,
-        text,
-        "{} is not current: rerun with UPDATE_TABLES=1 and commit it",
-        path.display()
-    );
+    timeline::testing::check_file(&table_file(name), text);
 }
 
 /// The closing table: each path per runtime, for the scope and the guard

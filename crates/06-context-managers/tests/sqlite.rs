@@ -186,10 +186,6 @@ fn the_pool_panics_outside_tokio() {
     assert_eq!(messages[0], "this functionality requires a Tokio context");
     assert!(messages.iter().all(|message| *message == messages[0]));
     let text = format!("{}\n", messages[0]);
-    if std::env::var_os("UPDATE_TABLES").is_some_and(|value| value == "1") {
-        std::fs::write(message_file(), &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(message_file()).unwrap_or_default();
-    assert_eq!(committed, text, "rerun with UPDATE_TABLES=1 and commit it");
+    timeline::testing::check_file(&message_file(), &text);
 }
 // ANCHOR_END: outside_tokio

@@ -27,17 +27,7 @@ fn check_output(name: &str, text: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/outputs")
         .join(name);
-    if std::env::var_os("UPDATE_OUTPUTS").is_some_and(|value| value == "1") {
-        std::fs::write(&path, text).expect("the outputs directory is writable");
-        return;
-    }
-    let kept = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        kept,
-        text,
-        "{} differs: UPDATE_OUTPUTS=1 rewrites it",
-        path.display()
-    );
+    timeline::testing::check_file(&path, text);
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

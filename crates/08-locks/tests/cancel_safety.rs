@@ -10,7 +10,7 @@
 //! invariant, after every drop: once the holder is gone, `next` gets the
 //! lock, and after it the lock is free. The same trial runs on tokio's and
 //! async-lock's mutexes, and on semaphores of one permit; the table goes to `tests/cancel-safety.md`, which
-//! the book includes (`UPDATE_CANCEL_SAFETY=1` rewrites it).
+//! the book includes (`UPDATE_OUTPUTS=1` rewrites it).
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -188,15 +188,5 @@ fn every_drop_point_of_our_lock_is_safe_as_are_tokios_and_async_locks() {
         reports[0].markdown()
     );
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cancel-safety.md");
-    if std::env::var_os("UPDATE_CANCEL_SAFETY").is_some_and(|value| value == "1") {
-        std::fs::write(&path, &table).expect("the table is written");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        committed,
-        table,
-        "{} differs; rerun with UPDATE_CANCEL_SAFETY=1 if the change is meant",
-        path.display()
-    );
+    timeline::testing::check_file(&path, &table);
 }

@@ -1,7 +1,7 @@
 //! The scene's counts: how many of 100 updates are lost without a lock and
 //! with one, on every runtime and in asyncio. The table goes to
 //! `tests/lost-updates.md`, which the book includes; the test compares it
-//! with what this run counts, and `UPDATE_LOST_UPDATES=1` rewrites it.
+//! with what this run counts, and `UPDATE_OUTPUTS=1` rewrites it.
 //!
 //! Why the counts repeat: every task reads before any task writes, because
 //! the reads take microseconds and the I/O takes milliseconds, and a
@@ -119,16 +119,5 @@ fn count(line: &str) -> u64 {
 
 fn check(table: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/lost-updates.md");
-    if std::env::var_os("UPDATE_LOST_UPDATES").is_some_and(|value| value == "1") {
-        std::fs::write(&path, table).expect("the table is written");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        committed,
-        table,
-        "{} differs from this run's counts; if the change is meant, rerun \
-         with UPDATE_LOST_UPDATES=1 and commit the file",
-        path.display()
-    );
+    timeline::testing::check_file(&path, table);
 }

@@ -1,6 +1,8 @@
 //! What every chapter's tests need and no runtime provides: a count of the
-//! destructors that ran, and waits that give up, so that a bug that hangs
-//! fails its test instead of hanging the suite.
+//! destructors that ran, waits that give up, so that a bug that hangs fails
+//! its test instead of hanging the suite, and [`check_file`], which keeps a
+//! file the book includes (a table, a recorded output) equal to what a test
+//! produces.
 //!
 //! ```
 //! use std::time::Duration;
@@ -16,6 +18,7 @@
 //! assert_eq!(answer, Some(42));
 //! ```
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -90,6 +93,56 @@ pub fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T
     }
 }
 
+/// The variable that makes [`check_file`] write its files instead.
+pub const UPDATE: &str = "UPDATE_OUTPUTS";
+
+/// Checks that the file at `path`, which the book includes, holds `text`,
+/// what this run of a test produced: a file can then never drift from the
+/// code. With `UPDATE_OUTPUTS=1` in the environment it writes the file
+/// instead (creating its folder), as `INSTA_UPDATE` does for snapshots.
+///
+/// # Panics
+///
+/// If the file is missing or differs, naming the variable that rewrites it.
+pub fn check_file(path: &Path, text: &str) {
+    let update = std::env::var_os(UPDATE).is_some_and(|value| value == "1");
+    check_or_write(path, text, update);
+}
+
+fn check_or_write(path: &Path, text: &str, update: bool) {
+    if update {
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).expect("the folder can be made");
+        }
+        std::fs::write(path, text).expect("the file can be written");
+        return;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{} is not what this run produced; if the change is meant, rerun with \
+         {UPDATE}=1 and commit the file.\n--- committed\n{committed}\n--- this run\n{text}",
+        path.display()
+    );
+}
+
+/// [`check_file`] for a crate's recorded output `name`: the file
+/// `tests/outputs/NAME.txt` under `crate_dir` (pass
+/// `env!("CARGO_MANIFEST_DIR")`), holding `text` and a final newline. The book
+/// includes these files whole.
+///
+/// # Panics
+///
+/// As [`check_file`].
+pub fn check_output(crate_dir: &str, name: &str, text: &str) {
+    let path = Path::new(crate_dir)
+        .join("tests/outputs")
+        .join(format!("{name}.txt"));
+    let mut text = text.trim_end_matches('\n').to_string();
+    text.push('\n');
+    check_file(&path, &text);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +161,20 @@ mod tests {
         let (_keep, hang) = mpsc::channel::<()>();
         let result = finishes_within(Duration::from_millis(20), move || hang.recv());
         assert!(result.is_none());
+    }
+
+    #[test]
+    fn a_file_that_matches_passes_and_one_that_differs_fails() {
+        let path =
+            std::env::temp_dir().join(format!("check-file-{}.txt", std::process::id()));
+        std::fs::write(&path, "the table\n").unwrap();
+        check_or_write(&path, "the table\n", false);
+        let differs =
+            std::panic::catch_unwind(|| check_or_write(&path, "another\n", false));
+        let _ = std::fs::remove_file(&path);
+        let message = differs.expect_err("a difference fails");
+        let message = message.downcast_ref::<String>().expect("a message");
+        assert!(message.contains("UPDATE_OUTPUTS=1"), "{message}");
     }
 
     #[test]

@@ -3,34 +3,11 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use event_loop::hand::EventLoop;
 
-/// Counts the guards it hands out that have been dropped.
-#[derive(Debug, Default, Clone)]
-pub struct DropCount(Arc<AtomicUsize>);
-
-impl DropCount {
-    pub fn guard(&self) -> Guard {
-        Guard(Arc::clone(&self.0))
-    }
-
-    pub fn get(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-/// Adds one to its count when dropped.
-#[derive(Debug)]
-pub struct Guard(Arc<AtomicUsize>);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+#[allow(unused_imports)] // each test file uses some of them
+pub use timeline::testing::{DropCount, Guard, within};
 
 /// A counter that futures bump, shared across threads.
 #[derive(Debug, Default, Clone)]
@@ -44,19 +21,6 @@ impl Count {
     pub fn get(&self) -> usize {
         self.0.load(Ordering::SeqCst)
     }
-}
-
-/// Runs `work` on a thread of its own and returns its result, or panics if
-/// it has not finished within a generous limit: a bug that hangs fails the
-/// test instead of hanging the suite.
-pub fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(work());
-    });
-    receiver
-        .recv_timeout(Duration::from_secs(30))
-        .expect("finished within 30 s (or panicked: see its message above)")
 }
 
 /// A loop on virtual time: its clock moves only when every task waits.

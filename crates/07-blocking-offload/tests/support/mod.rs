@@ -1,24 +1,12 @@
 //! Helpers shared by the test files.
 #![allow(dead_code)] // each test file uses some of them
 
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use event_loop::hand::EventLoop;
 
-/// Runs `work` on a thread of its own and returns its result, or `None` if it
-/// has not finished within `limit`: a bug that hangs fails the test instead
-/// of hanging the suite. The limit is generous: only a hang exceeds it.
-pub fn finishes_within<T: Send + 'static>(
-    limit: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(work());
-    });
-    receiver.recv_timeout(limit).ok()
-}
+#[allow(unused_imports)] // each test file uses some of them
+pub use timeline::testing::finishes_within;
 
 /// A loop on virtual time: its clock moves only when every task waits.
 pub fn virtual_loop() -> EventLoop {
