@@ -33,9 +33,8 @@ fn compiler_refuses_to_join_async_fn_futures_that_are_not_pinned() {
     let lines: Vec<String> = error.lines().flat_map(wrap).collect();
     let widest = lines.iter().map(|line| line.chars().count()).max();
     assert!(widest <= Some(BOOK_WIDTH), "{lines:#?}");
-    insta::with_settings!({ omit_expression => true }, {
-        insta::assert_snapshot!("join_unpinned_error", lines.join("\n"));
-    });
+    let dir = env!("CARGO_MANIFEST_DIR");
+    timeline::testing::check_output(dir, "join_unpinned_error", &lines.join("\n"));
 }
 
 /// The first message rustc printed (it prints the same error again for the

@@ -20,10 +20,14 @@ fn record(scene: impl FnOnce()) -> Timeline {
     recording.finish()
 }
 
+/// Checks the lines against `tests/outputs/NAME.txt`, which the book
+/// includes (`UPDATE_OUTPUTS=1` rewrites it).
 fn snapshot(name: &str, lines: Vec<String>) {
-    insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(name, lines.join("\n"));
-    });
+    timeline::testing::check_output(
+        env!("CARGO_MANIFEST_DIR"),
+        name,
+        &lines.join("\n"),
+    );
 }
 
 #[test]

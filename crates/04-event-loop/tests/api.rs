@@ -334,7 +334,8 @@ fn all_tasks_lists_each_live_task_with_what_it_waits_on() {
             ("Task-4", TaskState::Ready, Duration::ZERO),
         ]
     );
-    insta::assert_snapshot!("task_table", task_table(&tasks));
+    let dir = env!("CARGO_MANIFEST_DIR");
+    timeline::testing::check_output(dir, "task_table", &task_table(&tasks));
 }
 // ANCHOR_END: all_tasks
 

@@ -132,10 +132,8 @@ fn on_virtual_time_the_countdown_comes_a_second_late() {
     hand::run_with_a_blocking_call(&event_loop, STEP, hand::blocking_sleep);
     let timeline = recording.finish();
     let lines: Vec<String> = timeline.events().iter().map(|e| e.line()).collect();
-    insta::with_settings!(
-        { omit_expression => true, prepend_module_to_snapshot => false },
-        { insta::assert_snapshot!("blocking_task", lines.join("\n")) }
-    );
+    let dir = env!("CARGO_MANIFEST_DIR");
+    timeline::testing::check_output(dir, "blocking_task", &lines.join("\n"));
     let at = |text| timeline.time_of(text).unwrap();
     assert_eq!(
         at("blocker: done blocking"),

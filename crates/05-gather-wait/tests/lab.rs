@@ -101,11 +101,7 @@ fn the_labs_table() {
         safe,
         [false, true, false, true, true, true, true, false, true]
     );
-    insta::with_settings!(
-        { omit_expression => true, prepend_module_to_snapshot => false },
-        {
-            insta::assert_snapshot!("lab_table", lab::summary_table(&reports));
-            insta::assert_snapshot!("lab_naive_rows", reports[0].markdown());
-        }
-    );
+    let dir = env!("CARGO_MANIFEST_DIR");
+    timeline::testing::check_output(dir, "lab_table", &lab::summary_table(&reports));
+    timeline::testing::check_output(dir, "lab_naive_rows", &reports[0].markdown());
 }
