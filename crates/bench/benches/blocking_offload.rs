@@ -32,19 +32,6 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
         .measurement_time(Duration::from_secs(1));
 }
 
-fn runners() -> Vec<Runner> {
-    Runtime::ALL
-        .into_iter()
-        .filter_map(|runtime| match Runner::new(runtime) {
-            Ok(runner) => Some(runner),
-            Err(error) => {
-                eprintln!("skipping {runtime}: could not build it: {error}");
-                None
-            }
-        })
-        .collect()
-}
-
 fn check(group: &str, runtime: Runtime, right: usize, expected: usize) {
     if right != expected {
         eprintln!(
@@ -64,7 +51,7 @@ fn bench(
     let mut group = c.benchmark_group(group_name);
     configure(&mut group);
     group.throughput(Throughput::Elements(size as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         let runtime = runner.runtime();
         group.bench_function(BenchmarkId::from_parameter(runtime.name()), |b| {
             b.iter(|| check(group_name, runtime, workload(&runner, size), size));

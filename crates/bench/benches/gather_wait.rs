@@ -33,19 +33,6 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
         .measurement_time(Duration::from_secs(1));
 }
 
-fn runners() -> Vec<Runner> {
-    Runtime::ALL
-        .into_iter()
-        .filter_map(|runtime| match Runner::new(runtime) {
-            Ok(runner) => Some(runner),
-            Err(error) => {
-                eprintln!("skipping {runtime}: could not build it: {error}");
-                None
-            }
-        })
-        .collect()
-}
-
 fn check(group: &str, runtime: Runtime, right: usize) {
     if right != SCALE.count {
         eprintln!(
@@ -61,7 +48,7 @@ fn bench(c: &mut Criterion, group_name: &str, workload: fn(&Runner, usize) -> us
     let mut group = c.benchmark_group(group_name);
     configure(&mut group);
     group.throughput(Throughput::Elements(SCALE.count as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         let runtime = runner.runtime();
         group.bench_function(BenchmarkId::from_parameter(runtime.name()), |b| {
             b.iter(|| check(group_name, runtime, workload(&runner, SCALE.count)));

@@ -32,19 +32,6 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
         .measurement_time(Duration::from_secs(1));
 }
 
-fn runners() -> Vec<Runner> {
-    Runtime::ALL
-        .into_iter()
-        .filter_map(|runtime| match Runner::new(runtime) {
-            Ok(runner) => Some(runner),
-            Err(error) => {
-                eprintln!("skipping {runtime}: could not build it: {error}");
-                None
-            }
-        })
-        .collect()
-}
-
 fn check(lock: Lock, runtime: Runtime, counted: u64, expected: usize) {
     if counted != expected as u64 {
         eprintln!(
@@ -65,7 +52,7 @@ fn contended(c: &mut Criterion) {
     let mut group = c.benchmark_group(CONTENDED);
     configure(&mut group);
     group.throughput(Throughput::Elements(total as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         for lock in Lock::ALL {
             let runtime = runner.runtime();
             group.bench_function(id(lock, runtime), |b| {
@@ -84,7 +71,7 @@ fn uncontended(c: &mut Criterion) {
     let mut group = c.benchmark_group(UNCONTENDED);
     configure(&mut group);
     group.throughput(Throughput::Elements(total as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         for lock in Lock::ALL {
             let runtime = runner.runtime();
             group.bench_function(id(lock, runtime), |b| {

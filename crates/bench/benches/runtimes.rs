@@ -44,21 +44,6 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>, measurement: Duration) {
         .measurement_time(measurement);
 }
 
-/// Every runtime that could be built; one that could not is reported and
-/// left out.
-fn runners() -> Vec<Runner> {
-    Runtime::ALL
-        .into_iter()
-        .filter_map(|runtime| match Runner::new(runtime) {
-            Ok(runner) => Some(runner),
-            Err(error) => {
-                eprintln!("skipping {runtime}: could not build it: {error}");
-                None
-            }
-        })
-        .collect()
-}
-
 /// Stops the run: `what` went wrong on `who`.
 fn wrong(who: impl std::fmt::Display, what: String) -> ! {
     eprintln!("error: {who}: {what}; no figure is worth a wrong answer");
@@ -75,7 +60,7 @@ fn spawn(c: &mut Criterion) {
     let mut group = c.benchmark_group(estimates::SPAWN);
     configure(&mut group, Duration::from_secs(2));
     group.throughput(Throughput::Elements(tasks as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         group.bench_function(id(runner.runtime()), |b| {
             b.iter(|| {
                 let right = runner.spawn_and_join(black_box(tasks));
@@ -95,7 +80,7 @@ fn sleep(c: &mut Criterion) {
     let (sleepers, duration) = (SCALE.sleepers, SCALE.sleep);
     let mut group = c.benchmark_group(estimates::SLEEP);
     configure(&mut group, Duration::from_secs(2));
-    for runner in runners() {
+    for runner in Runner::all() {
         group.bench_function(id(runner.runtime()), |b| {
             b.iter(|| {
                 let census = Arc::new(Census::new(sleepers));
@@ -133,7 +118,7 @@ fn ping_pong(c: &mut Criterion) {
     let mut group = c.benchmark_group(estimates::PING_PONG);
     configure(&mut group, Duration::from_secs(4));
     group.throughput(Throughput::Elements(expected as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         group.bench_function(id(runner.runtime()), |b| {
             b.iter(|| {
                 let arrived = runner.ping_pong(black_box(messages));
@@ -164,7 +149,7 @@ fn echo(c: &mut Criterion) {
     let mut group = c.benchmark_group(estimates::ECHO);
     configure(&mut group, Duration::from_secs(25));
     group.throughput(Throughput::Elements((clients * rounds) as u64));
-    for runner in runners() {
+    for runner in Runner::all() {
         group.bench_function(id(runner.runtime()), |b| {
             b.iter(|| match runner.echo(black_box(clients), rounds) {
                 Ok(echoed) if echoed == expected => {}

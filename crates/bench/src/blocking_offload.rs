@@ -14,12 +14,11 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-use crate::estimates;
 use crate::markdown::{self, Table};
 use crate::{Runner, Runtime};
+use crate::{estimates, python};
 
 /// The criterion group of the throughput workload.
 pub const THROUGHPUT: &str = "blocking-throughput";
@@ -169,35 +168,14 @@ pub struct Asyncio {
 /// Runs the asyncio script at `scale`. `Ok(None)` when `python3` is not
 /// installed.
 pub fn asyncio(scale: BlockingScale) -> Result<Option<Asyncio>, String> {
-    let output = Command::new("python3")
-        .arg(python_script())
-        .arg(scale.jobs.to_string())
-        .arg(scale.round_trips.to_string())
-        .output();
-    let output = match output {
-        Ok(output) => output,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(format!("could not start python3: {error}")),
-    };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("to_thread_bench.py failed: {stderr}"));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let nanos = |name: &str| -> Result<Duration, String> {
-        let line = stdout
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .ok_or_else(|| format!("to_thread_bench.py printed no `{name}` line"))?;
-        let value: f64 = line
-            .trim()
-            .parse()
-            .map_err(|_| format!("not a number: {line}"))?;
-        Ok(Duration::from_secs_f64(value / 1e9))
+    let args = [scale.jobs.to_string(), scale.round_trips.to_string()];
+    let names = ["throughput_ns", "latency_ns"];
+    let Some(figures) = python::figures(&python_script(), &args, &names)? else {
+        return Ok(None);
     };
     Ok(Some(Asyncio {
-        throughput: nanos("throughput_ns")?,
-        latency: nanos("latency_ns")?,
+        throughput: figures[0],
+        latency: figures[1],
     }))
 }
 
@@ -215,15 +193,7 @@ pub fn section(criterion_dir: &Path) -> Result<String, String> {
          trip, handed over and awaited before the next (latency: the time per \
          round trip). The median, and its ratio to tokio current-thread's.\n"
     );
-    let medians = |group| -> Result<Vec<Duration>, String> {
-        Runtime::ALL
-            .iter()
-            .map(|runtime| {
-                estimates::median(criterion_dir, group, runtime.name())
-                    .map_err(|missing| missing.to_string())
-            })
-            .collect()
-    };
+    let medians = |group| estimates::per_runtime(criterion_dir, group);
     let (batches, trips) = (medians(THROUGHPUT)?, medians(LATENCY)?);
     // Criterion times one latency iteration: `round_trips` trips.
     let trips: Vec<Duration> = trips

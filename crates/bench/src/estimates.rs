@@ -58,6 +58,19 @@ pub fn estimates_path(dir: &Path, group: &str, id: &str) -> PathBuf {
     dir.join(group).join(id).join("new").join("estimates.json")
 }
 
+/// The median of `group` on every runtime, in [`Runtime::ALL`]'s order,
+/// each runtime's benchmark named by its short name.
+///
+/// [`Runtime::ALL`]: crate::Runtime::ALL
+pub fn per_runtime(dir: &Path, group: &str) -> Result<Vec<Duration>, String> {
+    crate::Runtime::ALL
+        .iter()
+        .map(|runtime| {
+            median(dir, group, runtime.name()).map_err(|missing| missing.to_string())
+        })
+        .collect()
+}
+
 /// The median time per iteration of benchmark `id` in `group`.
 pub fn median(dir: &Path, group: &str, id: &str) -> Result<Duration, MissingEstimate> {
     let path = estimates_path(dir, group, id);

@@ -13,15 +13,14 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use gather_wait::hand::join_all;
 use smol::future::yield_now;
 
-use crate::estimates;
 use crate::markdown::{self, Table};
 use crate::{Runner, Runtime};
+use crate::{estimates, python};
 
 /// The criterion group of the futures workload.
 pub const FUTURES: &str = "gather-futures";
@@ -140,34 +139,14 @@ pub struct Asyncio {
 /// Runs the asyncio script at `scale`. `Ok(None)` when `python3` is not
 /// installed.
 pub fn asyncio(scale: GatherScale) -> Result<Option<Asyncio>, String> {
-    let output = Command::new("python3")
-        .arg(python_script())
-        .arg(scale.count.to_string())
-        .output();
-    let output = match output {
-        Ok(output) => output,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(format!("could not start python3: {error}")),
-    };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("gather_bench.py failed: {stderr}"));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let nanos = |name: &str| -> Result<Duration, String> {
-        let line = stdout
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .ok_or_else(|| format!("gather_bench.py printed no `{name}` line"))?;
-        let value: f64 = line
-            .trim()
-            .parse()
-            .map_err(|_| format!("not a number: {line}"))?;
-        Ok(Duration::from_secs_f64(value / 1e9))
+    let args = [scale.count.to_string()];
+    let names = ["futures_ns", "tasks_ns"];
+    let Some(figures) = python::figures(&python_script(), &args, &names)? else {
+        return Ok(None);
     };
     Ok(Some(Asyncio {
-        futures: nanos("futures_ns")?,
-        tasks: nanos("tasks_ns")?,
+        futures: figures[0],
+        tasks: figures[1],
     }))
 }
 
@@ -185,15 +164,7 @@ pub fn section(criterion_dir: &Path) -> Result<String, String> {
          spawned and then their handles awaited in order. The median time per \
          gather, and its ratio to tokio current-thread's.\n"
     );
-    let medians = |group| -> Result<Vec<Duration>, String> {
-        Runtime::ALL
-            .iter()
-            .map(|runtime| {
-                estimates::median(criterion_dir, group, runtime.name())
-                    .map_err(|missing| missing.to_string())
-            })
-            .collect()
-    };
+    let medians = |group| estimates::per_runtime(criterion_dir, group);
     let (futures, tasks) = (medians(FUTURES)?, medians(TASKS)?);
     text.push_str(&table(&futures, &tasks).render());
     text.push('\n');

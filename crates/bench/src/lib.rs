@@ -27,6 +27,8 @@
 //! | [`syscalls`] | counts the system calls of an echo round trip with `strace` |
 //! | [`targets`] | the hand-rolled loop's targets, each a ratio to a peer, met or missed |
 //! | [`markdown`] | the tables and number formats of the results files |
+//! | [`python`] | runs a chapter's asyncio benchmark and reads its figures |
+//! | [`gather_wait`], [`blocking_offload`], [`locks`] | the workloads of chapters 5, 7 and 8, and their appendix sections |
 //!
 //! Run the benchmarks with `cargo bench -p bench` (a few minutes), then
 //! `cargo run --release -p bench --bin report` to write
@@ -44,6 +46,7 @@ pub mod lateness;
 pub mod locks;
 pub mod machine;
 pub mod markdown;
+pub mod python;
 pub mod runner;
 pub mod syscalls;
 pub mod targets;

@@ -14,15 +14,14 @@
 use std::fmt::Write as _;
 use std::future::Future;
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use smol::future::yield_now;
 
-use crate::estimates;
 use crate::markdown::{self, Table};
 use crate::{Runner, Runtime};
+use crate::{estimates, python};
 
 /// The criterion group of the contended workload.
 pub const CONTENDED: &str = "lock-contended";
@@ -283,38 +282,18 @@ pub struct Asyncio {
 /// Runs the asyncio script at `scale`. `Ok(None)` when `python3` is not
 /// installed.
 pub fn asyncio(scale: LockScale) -> Result<Option<Asyncio>, String> {
-    let output = Command::new("python3")
-        .arg(python_script())
-        .args([
-            CONTENDED_TASKS.to_string(),
-            scale.increments.to_string(),
-            scale.lone_increments.to_string(),
-        ])
-        .output();
-    let output = match output {
-        Ok(output) => output,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(format!("could not start python3: {error}")),
-    };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("lock_bench.py failed: {stderr}"));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let nanos = |name: &str| -> Result<Duration, String> {
-        let line = stdout
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .ok_or_else(|| format!("lock_bench.py printed no `{name}` line"))?;
-        let value: f64 = line
-            .trim()
-            .parse()
-            .map_err(|_| format!("not a number: {line}"))?;
-        Ok(Duration::from_secs_f64(value / 1e9))
+    let args = [
+        CONTENDED_TASKS.to_string(),
+        scale.increments.to_string(),
+        scale.lone_increments.to_string(),
+    ];
+    let names = ["contended_ns", "uncontended_ns"];
+    let Some(figures) = python::figures(&python_script(), &args, &names)? else {
+        return Ok(None);
     };
     Ok(Some(Asyncio {
-        contended: nanos("contended_ns")?,
-        uncontended: nanos("uncontended_ns")?,
+        contended: figures[0],
+        uncontended: figures[1],
     }))
 }
 

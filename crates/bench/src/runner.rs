@@ -133,6 +133,21 @@ impl Runner {
         })
     }
 
+    /// Every runtime that could be built, in [`Runtime::ALL`]'s order; one
+    /// that could not is reported on stderr and left out.
+    pub fn all() -> Vec<Runner> {
+        Runtime::ALL
+            .into_iter()
+            .filter_map(|runtime| match Runner::new(runtime) {
+                Ok(runner) => Some(runner),
+                Err(error) => {
+                    eprintln!("skipping {runtime}: could not build it: {error}");
+                    None
+                }
+            })
+            .collect()
+    }
+
     /// Which runtime this is.
     pub fn runtime(&self) -> Runtime {
         match self {
