@@ -377,3 +377,49 @@ fn outside_a_loop_blocking_sleep_is_a_thread_sleep() {
     hand::blocking_sleep(Duration::from_millis(20));
     assert!(started.elapsed() >= Duration::from_millis(20));
 }
+
+/// The errors logged while `work` runs.
+fn errors_logged(work: impl FnOnce()) -> Vec<String> {
+    let recording = timeline::Recording::start();
+    work();
+    let timeline = recording.finish();
+    let errors = timeline.events().iter();
+    let errors = errors.filter(|event| event.level == tracing::Level::ERROR);
+    errors.map(|event| event.text.clone()).collect()
+}
+
+// ANCHOR: never_retrieved_test
+#[test]
+fn a_panic_nothing_awaits_is_logged_as_asyncio_logs_an_exception_never_retrieved() {
+    let errors = errors_logged(|| {
+        let event_loop = EventLoop::new();
+        event_loop.run_until_complete(async {
+            drop(spawn_named("fetch", async { panic!("connection reset") }));
+            yield_now().await; // the task runs, and panics
+        });
+    });
+    assert_eq!(
+        errors,
+        [
+            "task fetch panicked: connection reset, and nothing awaited it: \
+          the panic is dropped unread"
+        ]
+    );
+}
+
+#[test]
+fn a_panic_that_is_awaited_or_a_cancelled_task_logs_nothing() {
+    let errors = errors_logged(|| {
+        let event_loop = EventLoop::new();
+        let (awaited, aborted) = event_loop.run_until_complete(async {
+            let awaited = spawn(async { panic!("seen") }).await;
+            let aborted = spawn(std::future::pending::<()>());
+            aborted.abort();
+            (awaited, aborted.await)
+        });
+        assert!(awaited.is_err_and(|error| error.is_panic()));
+        assert!(aborted.is_err_and(|error| error.is_cancelled()));
+    });
+    assert_eq!(errors, Vec::<String>::new());
+}
+// ANCHOR_END: never_retrieved_test

@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
+use tracing::error;
+
 use super::contain::{self, Payload};
 use super::remote::Remote;
 
@@ -185,6 +187,23 @@ impl<F: Future> TaskCell<F> {
         JoinError::new(self.header.id, self.name.as_deref(), repr)
     }
 }
+
+// ANCHOR: never_retrieved
+/// asyncio logs "Task exception was never retrieved" when a task that raised
+/// is destroyed and nobody looked at its exception. The same here: a task
+/// that panicked and whose handle never took the outcome says so when the
+/// last of the loop and the handle lets go of it. (tokio says nothing: only
+/// the panic hook's line on stderr tells.)
+impl<F: Future> Drop for TaskCell<F> {
+    fn drop(&mut self) {
+        if let Some(Err(error)) = self.outcome.get_mut() {
+            if error.is_panic() {
+                error!("{error}, and nothing awaited it: the panic is dropped unread");
+            }
+        }
+    }
+}
+// ANCHOR_END: never_retrieved
 
 impl<F: Future> Runnable for TaskCell<F> {
     // ANCHOR: run
