@@ -10,7 +10,8 @@ use std::future::{Future, poll_fn};
 use std::panic;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::task::Poll;
 use std::thread;
 use std::time::Duration;
@@ -177,6 +178,38 @@ fn without_a_hold_virtual_time_jumps_past_work_out_on_a_thread() {
     );
 }
 // ANCHOR_END: clock_hold
+
+/// Two holds out, dropped one after the other from a thread, with nothing
+/// else to wake the loop: it waits while one is left, and the last one to go
+/// wakes it, so the sleep ends, and the clock moves only then.
+#[test]
+fn the_last_clock_hold_to_go_wakes_a_waiting_virtual_loop() {
+    let outcome = finishes_within(Duration::from_secs(30), || {
+        let event_loop = virtual_loop();
+        let holds = [event_loop.hold_clock(), event_loop.hold_clock()];
+        let last_going = Arc::new(AtomicBool::new(false));
+        let dropper = {
+            let last_going = Arc::clone(&last_going);
+            thread::spawn(move || {
+                let [first, second] = holds;
+                drop(first);
+                thread::sleep(Duration::from_millis(50));
+                last_going.store(true, Ordering::SeqCst);
+                drop(second);
+            })
+        };
+        let (took, after_the_last) = event_loop.run_until_complete(async {
+            let started = hand::now();
+            sleep(Duration::from_secs(60)).await;
+            (hand::now() - started, last_going.load(Ordering::SeqCst))
+        });
+        dropper.join().expect("the dropper does not panic");
+        (took, after_the_last)
+    });
+    let (took, after_the_last) = outcome.expect("the last hold woke the loop");
+    assert!(after_the_last, "the clock waited while a hold was left");
+    assert_eq!(took, Duration::from_secs(60));
+}
 
 /// Closes a connection when dropped, the way a guard whose cleanup must
 /// await does it without async `Drop`: it hands the cleanup to a task.

@@ -112,7 +112,7 @@ impl Core {
     ) -> io::Result<Core> {
         let poller = Arc::new(Poller::new()?);
         let clock = Clock::new(virtual_time);
-        let remote = Arc::new(Remote::new(Arc::clone(&poller)));
+        let remote = Arc::new(Remote::new(Arc::clone(&poller), virtual_time));
         let main = Arc::new(Header::new(MAIN, MAIN_SLOT, &remote));
         Ok(Core {
             main_waker: Waker::from(Arc::clone(&main)),
@@ -480,6 +480,14 @@ impl Core {
         // A look without waiting, with no socket registered, would only cost
         // system calls: work from other threads comes in through `Remote`,
         // which every turn checks.
+        // Before blocking, tell other threads to interrupt the poller when
+        // they hand work in; if some came in meanwhile, only look.
+        let blocking = block && timeout != Some(Duration::ZERO);
+        let timeout = if blocking && !self.remote.start_waiting() {
+            Some(Duration::ZERO)
+        } else {
+            timeout
+        };
         let events = if block || self.reactor.sources() > 0 {
             self.reactor.wait(timeout).unwrap_or_else(|error| {
                 tracing::error!("waiting for I/O failed: {error}");
@@ -488,6 +496,9 @@ impl Core {
         } else {
             0
         };
+        if blocking {
+            self.remote.stop_waiting();
+        }
         if block && !held && events == 0 && self.is_idle() {
             if let Some(deadline) = next {
                 self.clock.advance_to(deadline);

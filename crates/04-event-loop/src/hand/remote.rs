@@ -36,11 +36,17 @@ pub(crate) struct Remote {
     /// How many [`ClockHold`]s are out: while any is, a virtual clock does
     /// not jump ahead.
     holds: AtomicUsize,
+    /// Whether the loop's clock is virtual: only then does it wait for the
+    /// holds to go.
+    virtual_clock: bool,
+    /// Set while the loop blocks in the poller (or is about to): only then
+    /// does new work need to interrupt it with a system call.
+    waiting: AtomicBool,
 }
 // ANCHOR_END: remote
 
 impl Remote {
-    pub(crate) fn new(poller: Arc<Poller>) -> Remote {
+    pub(crate) fn new(poller: Arc<Poller>, virtual_clock: bool) -> Remote {
         Remote {
             incoming: Mutex::new(Vec::new()),
             pending: AtomicBool::new(false),
@@ -48,6 +54,8 @@ impl Remote {
             stop: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             holds: AtomicUsize::new(0),
+            virtual_clock,
+            waiting: AtomicBool::new(false),
         }
     }
 
@@ -59,18 +67,41 @@ impl Remote {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues work for the loop and interrupts the poller, in case the loop
-    /// is blocked in it. Refused once the loop is closed: the work is given
+    // ANCHOR: push
+    /// Queues work for the loop, and interrupts the poller if the loop is
+    /// blocked in it. Refused once the loop is closed: the work is given
     /// back, for the caller to drop.
+    ///
+    /// The loop sets `waiting` and then looks at `pending`; this sets
+    /// `pending` and then looks at `waiting`, all four `SeqCst`: so either
+    /// the loop sees the work before it blocks, or this sees the loop
+    /// blocking and wakes it. A busy loop, which takes the work at its next
+    /// turn anyway, costs no system call (tokio unparks its driver only when
+    /// it is parked, too).
     pub(crate) fn push(&self, work: Incoming) -> Result<(), Incoming> {
         if self.is_closed() {
             return Err(work);
         }
         self.lock().push(work);
-        self.pending.store(true, Ordering::Release);
-        self.notify();
+        self.pending.store(true, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) {
+            self.notify();
+        }
         Ok(())
     }
+
+    /// Says the loop is about to block in the poller; `false` if work came
+    /// in already, and then it must not block.
+    pub(crate) fn start_waiting(&self) -> bool {
+        self.waiting.store(true, Ordering::SeqCst);
+        !self.pending.load(Ordering::SeqCst)
+    }
+
+    /// Says the loop is back from the poller.
+    pub(crate) fn stop_waiting(&self) {
+        self.waiting.store(false, Ordering::SeqCst);
+    }
+    // ANCHOR_END: push
 
     /// Everything queued so far, oldest first.
     pub(crate) fn take(&self) -> Vec<Incoming> {
@@ -209,9 +240,13 @@ pub struct ClockHold {
 
 impl Drop for ClockHold {
     fn drop(&mut self) {
-        self.remote.holds.fetch_sub(1, Ordering::AcqRel);
-        // The loop may be waiting for exactly this.
-        self.remote.notify();
+        let last = self.remote.holds.fetch_sub(1, Ordering::AcqRel) == 1;
+        // A virtual clock's loop may be waiting for exactly this: the last
+        // hold to go. (A real clock moves by itself, and while another hold
+        // is out the loop would only wait again: no system call for those.)
+        if last && self.remote.virtual_clock {
+            self.remote.notify();
+        }
     }
 }
 // ANCHOR_END: clock_hold
