@@ -10,7 +10,7 @@ use std::future::{Future, poll_fn};
 use std::panic;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::task::Poll;
 use std::thread;
@@ -456,3 +456,57 @@ fn a_panic_that_is_awaited_or_a_cancelled_task_logs_nothing() {
     assert_eq!(errors, Vec::<String>::new());
 }
 // ANCHOR_END: never_retrieved_test
+
+// ANCHOR: interrupts
+/// A hundred callbacks handed in from another thread while the loop is busy
+/// (its task yields, turn after turn, until all have run): the loop never
+/// blocks, so no callback interrupts the poller. Then one callback for a loop
+/// that waits: that one does.
+#[test]
+fn work_from_another_thread_interrupts_the_poller_only_when_the_loop_waits() {
+    let outcome = finishes_within(Duration::from_secs(30), || {
+        let event_loop = EventLoop::new();
+        let remote = event_loop.handle().remote();
+        let ran = Arc::new(AtomicUsize::new(0));
+        let before = event_loop.reactor_stats().interrupts;
+        event_loop.run_until_complete(async {
+            let sender = {
+                let (remote, ran) = (remote.clone(), Arc::clone(&ran));
+                thread::spawn(move || {
+                    for _ in 0..100 {
+                        let ran = Arc::clone(&ran);
+                        remote.call_soon_threadsafe(move || {
+                            ran.fetch_add(1, Ordering::SeqCst);
+                        });
+                    }
+                })
+            };
+            while ran.load(Ordering::SeqCst) < 100 {
+                yield_now().await; // busy: there is always a task to run
+            }
+            sender.join().expect("the sender does not panic");
+        });
+        let busy = event_loop.reactor_stats().interrupts - before;
+        // Then a promise completed from a thread, 20 ms on: the loop blocks
+        // in the poller meanwhile, and the wake interrupts it. (Should a
+        // stalled machine let the wake come before the loop blocks, it is
+        // taken at the next turn, uninterrupted: the trial is taken again.)
+        let interrupted = (0..10).any(|_| {
+            let (completer, promise) = future_objects::hand::promise::<(), ()>();
+            let waiting = thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                let _ = completer.complete(());
+            });
+            let before = event_loop.reactor_stats().interrupts;
+            let _ = event_loop.run_until_complete(promise);
+            waiting.join().expect("the completer does not panic");
+            event_loop.reactor_stats().interrupts > before
+        });
+        drop(remote);
+        (busy, interrupted)
+    });
+    let (busy, interrupted) = outcome.expect("the loop finished");
+    assert_eq!(busy, 0, "a busy loop takes handed-in work at its next turn");
+    assert!(interrupted, "a waiting loop is interrupted");
+}
+// ANCHOR_END: interrupts

@@ -439,7 +439,10 @@ impl Handle {
 
     /// The system calls the reactor has made so far.
     pub fn reactor_stats(&self) -> ReactorStats {
-        self.core.reactor.stats()
+        ReactorStats {
+            interrupts: self.core.remote.interrupts(),
+            ..self.core.reactor.stats()
+        }
     }
 }
 

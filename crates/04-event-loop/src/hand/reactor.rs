@@ -149,6 +149,9 @@ pub struct ReactorStats {
     pub modifications: u64,
     /// Waits in the poller, whether they blocked or not.
     pub waits: u64,
+    /// Interruptions of a wait by other threads (`notify`): new work handed
+    /// in, a `stop`, the last clock hold let go.
+    pub interrupts: u64,
 }
 
 pub(crate) struct Reactor {

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, ready};
 
@@ -42,6 +42,8 @@ pub(crate) struct Remote {
     /// Set while the loop blocks in the poller (or is about to): only then
     /// does new work need to interrupt it with a system call.
     waiting: AtomicBool,
+    /// How many times another thread interrupted the poller.
+    interrupts: AtomicU64,
 }
 // ANCHOR_END: remote
 
@@ -56,6 +58,7 @@ impl Remote {
             holds: AtomicUsize::new(0),
             virtual_clock,
             waiting: AtomicBool::new(false),
+            interrupts: AtomicU64::new(0),
         }
     }
 
@@ -115,7 +118,12 @@ impl Remote {
         self.pending.load(Ordering::Acquire)
     }
 
+    pub(crate) fn interrupts(&self) -> u64 {
+        self.interrupts.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn notify(&self) {
+        self.interrupts.fetch_add(1, Ordering::Relaxed);
         if let Err(error) = self.poller.notify() {
             error!("could not interrupt the poller: {error}");
         }
