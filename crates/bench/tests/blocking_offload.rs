@@ -2,13 +2,15 @@
 //! back right (no speed is checked here), the asyncio script runs, and the
 //! section reads criterion's files.
 
-use std::path::Path;
+mod support;
+
 use std::time::Duration;
 
 use bench::blocking_offload::{
     self, BlockingScale, LATENCY, THROUGHPUT, asyncio, latency, section, throughput,
 };
 use bench::{Runner, Runtime};
+use support::fake_estimate;
 
 const SCALE: BlockingScale = BlockingScale::SMOKE;
 
@@ -37,22 +39,12 @@ fn the_asyncio_script_measures_both_ways() {
     assert!(blocking_offload::python_script().is_file());
 }
 
-/// Writes a criterion estimates file with this median.
-fn estimate(dir: &Path, group: &str, runtime: Runtime, nanos: f64) {
-    let path = bench::estimates::estimates_path(dir, group, runtime.name());
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let json = format!(
-        r#"{{"median":{{"confidence_interval":{{"confidence_level":0.95,"lower_bound":{nanos},"upper_bound":{nanos}}},"point_estimate":{nanos},"standard_error":0.0}}}}"#
-    );
-    std::fs::write(path, json).unwrap();
-}
-
 #[test]
 fn the_section_reads_criterions_medians() {
     let dir = std::env::temp_dir().join(format!("ch7-section-{}", std::process::id()));
     for (n, runtime) in Runtime::ALL.into_iter().enumerate() {
-        estimate(&dir, THROUGHPUT, runtime, 1e6 * (n + 1) as f64);
-        estimate(&dir, LATENCY, runtime, 1e6 * (n + 1) as f64);
+        fake_estimate(&dir, THROUGHPUT, runtime.name(), 1e6 * (n + 1) as f64);
+        fake_estimate(&dir, LATENCY, runtime.name(), 1e6 * (n + 1) as f64);
     }
     let text = section(&dir).unwrap();
     assert!(
@@ -72,19 +64,4 @@ fn the_section_reads_criterions_medians() {
 fn a_missing_figure_is_an_error_not_a_panic() {
     let dir = std::env::temp_dir().join("ch7-section-nothing-here");
     assert!(section(&dir).is_err());
-}
-
-/// After `cargo bench -p bench --bench blocking_offload`: the section from
-/// the real figures. `cargo test -p bench --test blocking_offload -- --ignored
-/// --nocapture` prints it.
-#[test]
-#[ignore = "needs a benchmark run first"]
-fn the_section_of_the_last_benchmark_run() {
-    let text = section(&bench::estimates::criterion_dir()).unwrap();
-    println!("{text}");
-    assert_eq!(
-        text.matches("\n| ").count(),
-        2 + Runtime::ALL.len(),
-        "{text}"
-    );
 }

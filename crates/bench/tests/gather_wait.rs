@@ -2,10 +2,13 @@
 //! every output, in order; the asyncio script runs; and the appendix
 //! section reads what criterion would write.
 
+mod support;
+
 use std::time::Duration;
 
 use bench::gather_wait::{self, FUTURES, GatherScale, TASKS};
 use bench::{Runner, Runtime};
+use support::fake_estimate;
 
 const SCALE: GatherScale = GatherScale::SMOKE;
 
@@ -44,14 +47,6 @@ fn the_asyncio_script_measures_both_gathers() {
     }
 }
 
-/// Writes an `estimates.json` as criterion does, with this median.
-fn fake_estimate(dir: &std::path::Path, group: &str, id: &str, nanos: f64) {
-    let path = bench::estimates::estimates_path(dir, group, id);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("a temp dir");
-    let json = format!(r#"{{"median":{{"point_estimate":{nanos}}}}}"#);
-    std::fs::write(path, json).expect("a temp file");
-}
-
 #[test]
 fn the_section_reads_criterions_figures_with_ratios_to_tokio_current_thread() {
     let dir = std::env::temp_dir().join(format!("gather-wait-{}", std::process::id()));
@@ -76,14 +71,4 @@ fn the_section_reads_criterions_figures_with_ratios_to_tokio_current_thread() {
         missing.is_err(),
         "a missing figure is an error, not a table"
     );
-}
-
-/// After `cargo bench -p bench --bench gather_wait`: prints the section
-/// from what criterion wrote (`cargo test -p bench --test gather_wait --
-/// --ignored --nocapture`).
-#[test]
-#[ignore = "needs a benchmark run first"]
-fn print_the_section_from_the_last_run() {
-    let dir = bench::estimates::criterion_dir();
-    println!("{}", gather_wait::section(&dir).expect("a benchmark run"));
 }

@@ -2,10 +2,13 @@
 //! every increment, contended and not; the asyncio script runs; and the
 //! appendix section reads what criterion would write.
 
+mod support;
+
 use std::time::Duration;
 
 use bench::locks::{self, CONTENDED, CONTENDED_TASKS, Lock, LockScale, UNCONTENDED};
 use bench::{Runner, Runtime};
+use support::fake_estimate;
 
 const SCALE: LockScale = LockScale::SMOKE;
 
@@ -44,14 +47,6 @@ fn the_asyncio_script_measures_both_workloads() {
     }
 }
 
-/// Writes an `estimates.json` as criterion does, with `nanos` as the median.
-fn fake_estimate(dir: &std::path::Path, group: &str, id: &str, nanos: f64) {
-    let path = bench::estimates::estimates_path(dir, group, id);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
-    let json = format!(r#"{{"median": {{"point_estimate": {nanos}}}}}"#);
-    std::fs::write(path, json).expect("written");
-}
-
 #[test]
 fn the_section_reads_every_median_and_divides_by_the_increments() {
     let dir = std::env::temp_dir().join(format!("bench-locks-{}", std::process::id()));
@@ -86,14 +81,4 @@ fn the_section_says_which_estimate_is_missing() {
     let dir = std::env::temp_dir().join("bench-locks-nothing-here");
     let error = locks::section(&dir).expect_err("nothing was measured");
     assert!(error.contains("lock-contended/hand/hand"), "{error}");
-}
-
-/// After `cargo bench -p bench --bench locks`: prints the section from what
-/// criterion wrote (`cargo test -p bench --test locks -- --ignored
-/// --nocapture`).
-#[test]
-#[ignore = "needs a benchmark run first"]
-fn print_the_section_from_the_last_benchmark_run() {
-    let section = locks::section(&bench::estimates::criterion_dir());
-    println!("{}", section.expect("every estimate is there"));
 }
