@@ -28,7 +28,8 @@
 //! | [`targets`] | the hand-rolled loop's targets, each a ratio to a peer, met or missed |
 //! | [`markdown`] | the tables and number formats of the results files |
 //! | [`python`] | runs a chapter's asyncio benchmark and reads its figures |
-//! | [`gather_wait`], [`blocking_offload`], [`locks`] | the workloads of chapters 5, 7 and 8, and their appendix sections |
+//! | [`asyncio`] | the same workloads on CPython's asyncio, and on uvloop where it is installed |
+//! | [`gather_wait`], [`blocking_offload`], [`locks`], [`chat_server`] | the workloads of chapters 5, 7, 8 and 9, and their appendix sections |
 //!
 //! Run the benchmarks with `cargo bench -p bench` (a few minutes), then
 //! `cargo run --release -p bench --bin report` to write
@@ -37,7 +38,9 @@
 
 use std::time::{Duration, Instant};
 
+pub mod asyncio;
 pub mod blocking_offload;
+pub mod chat_server;
 pub mod census;
 pub mod estimates;
 pub mod gather_wait;

@@ -289,10 +289,11 @@ fn report() -> Result<(), String> {
     // section, from the same criterion run.
     let criterion = estimates::criterion_dir();
     type Section = fn(&Path) -> Result<String, String>;
-    let chapters: [(&str, Section); 3] = [
+    let chapters: [(&str, Section); 4] = [
         ("gather-wait.md", bench::gather_wait::section),
         ("blocking-offload.md", bench::blocking_offload::section),
         ("locks.md", bench::locks::section),
+        ("chat-server.md", bench::chat_server::section),
     ];
     for (file, section) in chapters {
         write(&results.join(file), &section(&criterion)?)?;

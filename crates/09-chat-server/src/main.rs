@@ -1,0 +1,5 @@
+//! `cargo run -p chat-server -- serve` (being written).
+
+fn main() {
+    println!("chapter 9 is being written");
+}

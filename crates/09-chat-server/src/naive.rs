@@ -1,0 +1,1 @@
+//! The tutorial's server, faults and all (being written).

@@ -1,0 +1,2 @@
+//! Chapter 10: the libraries (skeleton; being written).
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! The appendix's workloads on CPython's asyncio and on uvloop (being written).
