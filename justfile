@@ -60,6 +60,12 @@ bench:
 measure:
     cargo run --release -p blocking-offload --bin measure
 
+# Install the Python packages some chapters compare with (aiohttp, FastAPI,
+# uvicorn, uvloop) from the package index, for your user. Without them, the
+# tests that need them say they were skipped, and the benchmarks leave uvloop out.
+python-packages:
+    python3 -m pip install --user aiohttp fastapi uvicorn uvloop
+
 # Run what CI runs
 ci:
     bash .ci/run
