@@ -122,7 +122,11 @@ async fn endpoint(State(api): State<Arc<Api>>, Path(name): Path<String>) -> Resp
         .map_or(0, |e| e.steps);
     tokio::time::sleep(api.step * steps).await;
     let response = match api.store.find(&url).await {
-        Ok(Found::Items(items)) => Json(Items { url, items }).into_response(),
+        Ok(Found::Items(items)) => Json(Items {
+            url: url.clone(),
+            items,
+        })
+        .into_response(),
         Ok(Found::Down(reason)) => error(StatusCode::SERVICE_UNAVAILABLE, reason),
         Ok(Found::Missing) => {
             error(StatusCode::NOT_FOUND, format!("no endpoint {url}"))
