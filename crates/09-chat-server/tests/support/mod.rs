@@ -1,0 +1,170 @@
+//! What the chapter's tests share: a blocking client that reads with a
+//! timeout, and a macro that makes one test per runtime, each under a
+//! watchdog.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::time::Duration;
+
+pub use chat_server::{Running, Runtime, start};
+
+/// How long a client waits for a line before its test fails: far past
+/// anything a loaded machine needs, so only a lost line reaches it.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Makes, for each `fn NAME(runtime: Runtime)` named, a test per runtime
+/// (`hand::NAME`, `tokio::NAME`, ...), each run under `within`'s watchdog.
+#[macro_export]
+macro_rules! every_runtime {
+    ($($name:ident),* $(,)?) => {
+        $crate::every_runtime!(@one hand, Hand, $($name),*);
+        $crate::every_runtime!(@one tokio, Tokio, $($name),*);
+        $crate::every_runtime!(@one async_std, AsyncStd, $($name),*);
+        $crate::every_runtime!(@one smol, Smol, $($name),*);
+    };
+    (@one $module:ident, $runtime:ident, $($name:ident),*) => {
+        mod $module {
+            $(
+                #[test]
+                fn $name() {
+                    timeline::testing::within(|| super::$name(super::Runtime::$runtime));
+                }
+            )*
+        }
+    };
+}
+
+/// A server on `runtime` on a free port.
+pub fn server(runtime: Runtime) -> Running {
+    start(runtime, "127.0.0.1:0").expect("the server starts")
+}
+
+/// A client of the chat, on a blocking socket whose reads time out.
+pub struct Client {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    /// Its name: its address, until it sends `/nick`.
+    pub name: String,
+}
+
+impl Client {
+    /// Connects and reads the welcome.
+    pub fn connect(addr: SocketAddr) -> Client {
+        let mut client = Client::connect_quietly(addr);
+        let welcome = format!("* welcome {}\n", client.name);
+        client.expect(&welcome);
+        client
+    }
+
+    /// Connects, and reads nothing yet.
+    pub fn connect_quietly(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).expect("the server accepts");
+        Client::on(stream)
+    }
+
+    /// A client on a socket made by the caller.
+    pub fn on(stream: TcpStream) -> Client {
+        stream.set_read_timeout(Some(PATIENCE)).expect("a timeout");
+        stream.set_nodelay(true).expect("no delay");
+        let name = stream.local_addr().expect("an address").to_string();
+        let writer = stream.try_clone().expect("a second handle");
+        Client {
+            reader: BufReader::new(stream),
+            writer,
+            name,
+        }
+    }
+
+    /// Sends `text` and a `\n`.
+    pub fn send(&mut self, text: &str) {
+        self.send_bytes(format!("{text}\n").as_bytes());
+    }
+
+    /// Sends bytes as they are.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("the server takes it");
+    }
+
+    /// The next line, with its `\n`; `None` at end of file.
+    pub fn line(&mut self) -> Option<String> {
+        let mut line = Vec::new();
+        match self.reader.read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(_) => Some(String::from_utf8(line).expect("the server sends UTF-8")),
+            Err(error) if error.kind() == io::ErrorKind::ConnectionReset => None,
+            Err(error) => panic!("{}: no line within {PATIENCE:?}: {error}", self.name),
+        }
+    }
+
+    /// Reads the next line and checks it, byte for byte.
+    #[track_caller]
+    pub fn expect(&mut self, expected: &str) {
+        assert_eq!(self.line().as_deref(), Some(expected), "to {}", self.name);
+    }
+
+    /// Checks that the server has closed the connection, after nothing more.
+    #[track_caller]
+    pub fn expect_eof(&mut self) {
+        assert_eq!(
+            self.line(),
+            None,
+            "to {}: a line instead of end of file",
+            self.name
+        );
+    }
+
+    /// Renames itself and reads the server's confirmation.
+    pub fn nick(&mut self, name: &str) {
+        self.send(&format!("/nick {name}"));
+        let renamed = format!("* {} is now {name}\n", self.name);
+        self.expect(&renamed);
+        self.name = name.to_owned();
+    }
+
+    /// Closes its writing direction: the server reads end of file.
+    pub fn close_write(&self) {
+        self.writer.shutdown(Shutdown::Write).expect("a shutdown");
+    }
+
+    /// Everything until end of file.
+    pub fn rest(&mut self) -> Vec<u8> {
+        let mut rest = Vec::new();
+        let _ = self.reader.read_to_end(&mut rest);
+        rest
+    }
+
+    /// The socket, to set options on.
+    pub fn socket(&self) -> &TcpStream {
+        &self.writer
+    }
+}
+
+/// `count` clients connected one after another; each one's joining has
+/// been read by those before it, so every client's next line is new.
+pub fn clients(addr: SocketAddr, count: usize) -> Vec<Client> {
+    let mut clients: Vec<Client> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let client = Client::connect(addr);
+        let joined = format!("* {} joined\n", client.name);
+        for earlier in &mut clients {
+            earlier.expect(&joined);
+        }
+        clients.push(client);
+    }
+    clients
+}
+
+/// Checks that the server still serves: a fresh pair of clients, one
+/// line from one to the other, and both gone.
+pub fn still_serves(addr: SocketAddr) {
+    let mut pair = clients(addr, 2);
+    pair[0].send("still here?");
+    let relayed = format!("{}: still here?\n", pair[0].name);
+    pair[1].expect(&relayed);
+    pair[1].send("/quit");
+    pair[1].expect("* bye\n");
+    pair[1].expect_eof();
+    let left = format!("* {} left\n", pair[1].name);
+    pair[0].expect(&left);
+}
