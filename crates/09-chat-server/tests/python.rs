@@ -1,0 +1,327 @@
+//! The Python listings against the Rust servers, and the other way round:
+//! `python/chat_client.py` (asyncio, standard library only) talks to each
+//! Rust server; a plain Rust client talks to `python/chat_server.py`; and one
+//! scripted session, byte for byte, gets the same answers from the Python
+//! server as from every Rust one. Skipped, with a message, without `python3`.
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chat_server::{Runtime, start};
+use timeline::testing::within;
+
+fn script(name: &str) -> String {
+    format!("{}/python/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether `python3` runs here; if not, says that the test is skipped.
+fn have_python() -> bool {
+    let found = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        eprintln!("skipped: python3 is not installed");
+    }
+    found
+}
+
+/// `python/chat_server.py` running as a child process, killed when dropped.
+struct PythonServer {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl PythonServer {
+    /// Starts it on a free port and waits for its `listening on` line.
+    fn start() -> PythonServer {
+        let mut child = Command::new("python3")
+            .args([script("chat_server.py").as_str(), "--port", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 starts");
+        let stdout = child.stdout.take().expect("a piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server prints a line");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .and_then(|addr| addr.parse().ok());
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            panic!("not a `listening on IP:PORT` line: {line:?}");
+        };
+        PythonServer { child, addr }
+    }
+}
+
+impl Drop for PythonServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain std client: writes bytes, reads lines with their `\n`.
+struct Client {
+    writer: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).expect("the server accepts");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("a timeout");
+        let reader = BufReader::new(stream.try_clone().expect("a second handle"));
+        Client {
+            writer: stream,
+            reader,
+        }
+    }
+
+    fn name(&self) -> String {
+        self.writer.local_addr().expect("an address").to_string()
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("sent");
+    }
+
+    /// The next line with its `\n`, or `(closed)` at the end.
+    fn line(&mut self) -> String {
+        let mut bytes = Vec::new();
+        match self.reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => "(closed)".to_string(),
+            Ok(_) => String::from_utf8(bytes).expect("the server sends UTF-8"),
+            Err(error) if error.kind() == io::ErrorKind::ConnectionReset => {
+                "(closed)".to_string()
+            }
+            Err(error) => panic!("no line: {error}"),
+        }
+    }
+}
+
+// ANCHOR: session
+/// One scripted session of two clients, A and B, as each of them reads it:
+/// `A< ` before what A received, `B< ` before what B received, `\n`s and
+/// all, the peer names written `A` and `B`. It touches every rule of the
+/// protocol: the welcome and the join, a relay (and no echo), `\r\n`,
+/// `/nick` (its line goes to both), a name taken, a bad name, an unknown
+/// command, a line not UTF-8 (the connection stays), an empty line
+/// (ignored), a line too long (the connection closes), and `/quit`.
+fn session(addr: SocketAddr) -> Vec<String> {
+    let mut log = Vec::new();
+    let mut a = Client::connect(addr);
+    log.push(format!("A< {}", a.line()));
+    let mut b = Client::connect(addr);
+    log.push(format!("B< {}", b.line()));
+    log.push(format!("A< {}", a.line()));
+    a.send(b"hello\r\n");
+    log.push(format!("B< {}", b.line()));
+    a.send(b"/nick ada\n");
+    log.push(format!("A< {}", a.line()));
+    log.push(format!("B< {}", b.line()));
+    for sent in [
+        &b"/nick ada\n"[..],
+        b"/nick a b\n",
+        b"/shrug\n",
+        b"\xff\xfe\n",
+    ] {
+        b.send(sent);
+        log.push(format!("B< {}", b.line()));
+    }
+    b.send(b"\nhi ada\n");
+    log.push(format!("A< {}", a.line()));
+    a.send(format!("{}\n", "x".repeat(4097)).as_bytes());
+    log.push(format!("A< {}", a.line()));
+    log.push(format!("A< {}", a.line()));
+    log.push(format!("B< {}", b.line()));
+    b.send(b"/quit\n");
+    log.push(format!("B< {}", b.line()));
+    log.push(format!("B< {}", b.line()));
+    let (a_name, b_name) = (a.name(), b.name());
+    log.iter()
+        .map(|line| line.replace(&a_name, "A").replace(&b_name, "B"))
+        .collect()
+}
+// ANCHOR_END: session
+
+/// What every server answers in [`session`].
+const SESSION: [&str; 17] = [
+    "A< * welcome A\n",
+    "B< * welcome B\n",
+    "A< * B joined\n",
+    "B< A: hello\n",
+    "A< * A is now ada\n",
+    "B< * A is now ada\n",
+    "B< * error: name taken\n",
+    "B< * error: bad name\n",
+    "B< * error: unknown command\n",
+    "B< * error: not UTF-8\n",
+    "A< B: hi ada\n",
+    "A< * error: line too long\n",
+    "A< (closed)",
+    "B< * ada left\n",
+    "B< * bye\n",
+    "B< (closed)",
+    "",
+];
+
+fn expected_session() -> Vec<String> {
+    SESSION
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(|line| line.to_string())
+        .collect()
+}
+
+#[test]
+fn python_server_answers_the_scripted_session_byte_for_byte() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        let server = PythonServer::start();
+        assert_eq!(session(server.addr), expected_session());
+    });
+}
+
+#[test]
+fn every_rust_server_answers_the_same_session_as_the_python_one() {
+    within(|| {
+        for runtime in Runtime::ALL {
+            let server = start(runtime, "127.0.0.1:0").expect("the server starts");
+            assert_eq!(session(server.addr()), expected_session(), "{runtime:?}");
+            server.shutdown().expect("a clean shutdown");
+        }
+    });
+}
+
+/// `chat_client.py` joins the room at `addr` beside a Rust client, sends two
+/// lines, receives one, and exits: returns what it printed, and what the Rust
+/// client received meanwhile.
+fn python_client_beside_a_rust_one(addr: SocketAddr) -> (Vec<String>, Vec<String>) {
+    let mut rust = Client::connect(addr);
+    let welcome = rust.line();
+    assert!(welcome.starts_with("* welcome "), "{welcome:?}");
+    let client = script("chat_client.py");
+    let args = [
+        "--addr",
+        &addr.to_string(),
+        "--count",
+        "2",
+        "--timeout",
+        "20",
+    ]
+    .map(str::to_string);
+    let python = std::thread::spawn(move || {
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["hello from python", "and goodbye"]);
+        timeline::python::run(client, &args).expect("python3 runs")
+    });
+    let mut received = vec![rust.line(), rust.line(), rust.line()];
+    rust.send(b"hello from rust\n");
+    received.push(rust.line());
+    let printed = python.join().expect("the client thread");
+    let (rust_name, python_name) = (rust.name(), printed[0].replace("* welcome ", ""));
+    let named = |line: &String| {
+        let line = line.trim_end().replace(&rust_name, "RUST");
+        line.replace(&python_name, "PY")
+    };
+    (
+        printed.iter().map(named).collect(),
+        received.iter().map(named).collect(),
+    )
+}
+
+#[test]
+fn python_client_talks_to_every_rust_server() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        for runtime in Runtime::ALL {
+            let server = start(runtime, "127.0.0.1:0").expect("the server starts");
+            let (printed, received) = python_client_beside_a_rust_one(server.addr());
+            assert_eq!(
+                printed,
+                ["* welcome PY", "RUST: hello from rust"],
+                "{runtime:?}"
+            );
+            assert_eq!(
+                received,
+                [
+                    "* PY joined",
+                    "PY: hello from python",
+                    "PY: and goodbye",
+                    "* PY left"
+                ],
+                "{runtime:?}"
+            );
+            server.shutdown().expect("a clean shutdown");
+        }
+    });
+}
+
+#[test]
+fn python_client_talks_to_the_python_server() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        let server = PythonServer::start();
+        let (printed, received) = python_client_beside_a_rust_one(server.addr);
+        assert_eq!(printed, ["* welcome PY", "RUST: hello from rust"]);
+        assert_eq!(
+            received,
+            [
+                "* PY joined",
+                "PY: hello from python",
+                "PY: and goodbye",
+                "* PY left"
+            ]
+        );
+    });
+}
+
+#[test]
+fn python_server_drops_a_client_that_never_reads_and_keeps_serving() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        let server = PythonServer::start();
+        let mut reader = Client::connect(server.addr);
+        reader.line();
+        let stalled = Client::connect(server.addr);
+        let mut talker = Client::connect(server.addr);
+        talker.line();
+        let (joined, _) = (reader.line(), reader.line());
+        assert!(joined.ends_with(" joined\n"), "{joined:?}");
+        // 20,000 lines in batches of 200, each read by `reader` before the
+        // next is sent; `stalled` reads nothing.
+        let line = format!("{}\n", "w".repeat(999));
+        let mut left = false;
+        for _ in 0..100 {
+            talker.send(line.repeat(200).as_bytes());
+            let mut got = 0;
+            while got < 200 {
+                let received = reader.line();
+                if received == format!("* {} left\n", stalled.name()) {
+                    left = true;
+                } else {
+                    assert!(received.ends_with(&line), "{received:?}");
+                    got += 1;
+                }
+            }
+        }
+        assert!(left, "the client that never read is still in the room");
+    });
+}
