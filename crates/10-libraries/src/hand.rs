@@ -121,3 +121,16 @@ pub fn run_fetch_all(addr: SocketAddr) -> Vec<String> {
     }
     lines
 }
+
+// ANCHOR: timeout
+/// [`fetch`] given at most `limit`, with chapter 5's `timeout` (asyncio's
+/// `wait_for`): past it, the fetch is dropped wherever it was waiting, and
+/// its socket closed.
+pub async fn fetch_within(
+    limit: std::time::Duration,
+    addr: SocketAddr,
+    url: &str,
+) -> Result<Result<Fetched, FetchError>, gather_wait::hand::Elapsed> {
+    gather_wait::hand::timeout(limit, fetch(addr, url)).await
+}
+// ANCHOR_END: timeout
