@@ -127,16 +127,20 @@ fn fixed_server() -> chat_server::Running {
 
 // Fault 1: a read is not a message.
 
+/// A line longer than the naive server's read of [`naive::READ_SIZE`] bytes.
+const LONG: &str =
+    "the quick brown fox jumps over the lazy dog, then it jumps over the cat too";
+
+// ANCHOR: split
 /// What `listener` receives when `talker` sends two lines in one write,
-/// then (once those have arrived) one line of 100 bytes.
+/// then (once those have arrived) one line longer than a naive read.
 fn lines_as_received(kind: Kind, addr: SocketAddr) -> (String, Vec<String>) {
     let mut listener = Client::connect(kind, addr);
     let mut talker = Client::connect(kind, addr);
     talker.send(b"one\ntwo\n").expect("sent");
     let mut lines = vec![listener.relayed().expect("a line")];
     lines.push(listener.relayed().expect("a line"));
-    let long = "x".repeat(100);
-    talker.send(format!("{long}\n").as_bytes()).expect("sent");
+    talker.send(format!("{LONG}\n").as_bytes()).expect("sent");
     lines.push(listener.relayed().expect("a line"));
     (talker.name(), lines)
 }
@@ -148,9 +152,10 @@ fn naive_reads_join_two_lines_and_cut_a_long_one() {
         let (name, lines) = lines_as_received(Kind::Naive, server.addr());
         // "one\ntwo\n" came in one read: one message, one name for both.
         assert_eq!(lines[..2], [format!("{name}: one"), "two".to_string()]);
-        // 101 bytes (100 and `\n`) take two reads: two messages, two names.
-        let (head, tail) = ("x".repeat(64), "x".repeat(36));
+        // The long line and its `\n` take two reads: two messages, two names.
+        let (head, tail) = LONG.split_at(naive::READ_SIZE);
         assert_eq!(lines[2], format!("{name}: {head}{name}: {tail}"));
+        record("naive-reads", &name, &lines);
     });
 }
 
@@ -159,12 +164,24 @@ fn fixed_server_relays_each_line_whole() {
     within(|| {
         let server = fixed_server();
         let (name, lines) = lines_as_received(Kind::Fixed, server.addr());
-        let long = "x".repeat(100);
-        let expected =
-            ["one", "two", long.as_str()].map(|text| format!("{name}: {text}"));
+        let expected = ["one", "two", LONG].map(|text| format!("{name}: {text}"));
         assert_eq!(lines, expected);
+        record("fixed-reads", &name, &lines);
         server.shutdown().expect("a clean shutdown");
     });
+}
+// ANCHOR_END: split
+
+/// Writes what the listening client read, the talker's name (its port
+/// changes from run to run) written `ada`, for the book.
+fn record(output: &str, name: &str, lines: &[String]) {
+    let text: Vec<String> =
+        lines.iter().map(|line| line.replace(name, "ada")).collect();
+    timeline::testing::check_output(
+        env!("CARGO_MANIFEST_DIR"),
+        output,
+        &text.join("\n"),
+    );
 }
 
 // Fault 2: one client that never reads stalls everyone.
@@ -202,6 +219,7 @@ fn flood(kind: Kind, addr: SocketAddr, non_reader: bool, quiet: Duration) -> Del
     Delivery { sent, received }
 }
 
+// ANCHOR: stall
 #[test]
 fn naive_server_stalls_everyone_behind_a_client_that_never_reads() {
     within(|| {
@@ -235,6 +253,7 @@ fn fixed_server_keeps_delivering_past_a_client_that_never_reads() {
         server.shutdown().expect("a clean shutdown");
     });
 }
+// ANCHOR_END: stall
 
 // Fault 3: nothing bounds memory.
 
@@ -276,6 +295,7 @@ fn eventually(mut condition: impl FnMut() -> bool) -> bool {
     false
 }
 
+// ANCHOR: memory
 #[test]
 fn naive_queue_for_a_client_that_never_reads_grows_with_what_others_send() {
     within(|| {
@@ -326,3 +346,4 @@ fn fixed_server_drops_a_client_that_never_reads_once_its_outbox_is_full() {
         server.shutdown().expect("a clean shutdown");
     });
 }
+// ANCHOR_END: memory
