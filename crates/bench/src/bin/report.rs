@@ -41,6 +41,7 @@ use std::{env, fmt, fs};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
+use bench::asyncio::{self, Asyncio, Python, Repeats};
 use bench::estimates::{self, BENCH_COMMAND, ECHO, PING_PONG, SLEEP, SPAWN, THREADS};
 use bench::machine::{self, Memory};
 use bench::markdown::{self, Table, grouped};
@@ -233,6 +234,9 @@ fn echo_once_args(runtime: Runtime, rounds: usize) -> [String; 3] {
 /// latenesses of every run.
 const LATENESS_RUNS: usize = 10;
 
+// asyncio's lateness is pooled over as many runs, so one sentence says both.
+const _: () = assert!(LATENESS_RUNS == asyncio::LATENESS_RUNS);
+
 /// The yardstick of every ratio.
 const YARDSTICK: Runtime = Runtime::TokioCurrentThread;
 
@@ -272,6 +276,7 @@ fn report() -> Result<(), String> {
         memory: measure_memory()?,
         lateness: measure_lateness()?,
         syscalls: measure_syscalls(),
+        asyncio: measure_asyncio()?,
     };
     let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
     fs::create_dir_all(&results)
@@ -360,6 +365,8 @@ struct Figures {
     /// System calls per echo round trip, by runtime and by call; or why
     /// they were not counted.
     syscalls: Result<BTreeMap<&'static str, PerTrip>, NotMeasured>,
+    /// The same workloads on asyncio and uvloop; `None` without `python3`.
+    asyncio: Option<Asyncio>,
 }
 
 /// System calls per round trip, by name.
@@ -691,6 +698,92 @@ fn measure_lateness() -> Result<BTreeMap<(&'static str, &'static str), Lateness>
     Ok(lateness)
 }
 
+// ANCHOR: measure_asyncio
+/// The five workloads on asyncio, and on uvloop where it is importable, at
+/// the same scale; `None` where `python3` is not installed.
+fn measure_asyncio() -> Result<Option<Asyncio>, String> {
+    eprintln!("measuring the workloads on asyncio (and uvloop) with python3");
+    let measured =
+        asyncio::measure_all(&Python::default(), Scale::FULL, Repeats::Report)?;
+    if measured.is_none() {
+        eprintln!("python3 is not installed: asyncio is not measured");
+    }
+    Ok(measured)
+}
+// ANCHOR_END: measure_asyncio
+
+/// The rows of asyncio and uvloop, each named, in a table's order: none
+/// where Python was not measured.
+fn python_rows(figures: &Figures) -> Vec<(String, &asyncio::Measured)> {
+    figures
+        .asyncio
+        .as_ref()
+        .map(Asyncio::rows)
+        .unwrap_or_default()
+}
+
+/// `sentence` on a line of its own under a table, where the table has rows
+/// for asyncio and uvloop; nothing where it has none.
+fn under_python(figures: &Figures, sentence: &str) -> String {
+    if python_rows(figures).is_empty() {
+        String::new()
+    } else {
+        format!("\n{sentence}\n")
+    }
+}
+
+/// What differs in Python's lateness workload, and how many of its timers
+/// fired early (an early timer counts as on time, as on every runtime).
+fn python_lateness(figures: &Figures, scale: Scale) -> String {
+    let rows = python_rows(figures);
+    if rows.is_empty() {
+        return String::new();
+    }
+    let block = seconds(scale.block);
+    let mut text = format!(
+        "\nOn asyncio and uvloop the blocking call is `time.sleep({block})` inline, \
+         and `asyncio.to_thread(time.sleep, {block})` offloaded; each sleeper is an \
+         `asyncio.sleep` to its deadline. asyncio's selector waits in whole \
+         milliseconds, rounded up (`EpollSelector.select` in CPython 3.11's \
+         `selectors.py`), as tokio does; uvloop rounds each delay to the \
+         nearest millisecond (`call_later` in uvloop's `loop.pyx`) and libuv \
+         keeps the loop's time in whole milliseconds, so some of its timers \
+         fire early."
+    );
+    let early: Vec<String> = rows
+        .iter()
+        .flat_map(|(name, python)| {
+            Blocking::ALL.into_iter().filter_map(move |blocking| {
+                let late = python.late(blocking);
+                let samples = late.lateness.map_or(0, |late| late.samples);
+                (late.early > 0).then(|| {
+                    format!(
+                        "{name}, {}: {} of {}",
+                        blocking.describe(),
+                        late.early,
+                        grouped(samples as u64)
+                    )
+                })
+            })
+        })
+        .collect();
+    if early.is_empty() {
+        text.push_str(" In this run none did.\n");
+    } else {
+        let _ = writeln!(
+            text,
+            " Timers that fired early in this run, counted as on time: {}.",
+            early.join("; ")
+        );
+    }
+    text
+}
+
+/// A duration as Python writes it in a listing: `0.2`.
+fn seconds(time: Duration) -> String {
+    format!("{}", time.as_secs_f64())
+}
+
 /// A round duration as a sentence says it: `100 ms`.
 fn prose(time: Duration) -> String {
     format!("{} ms", time.as_millis())
@@ -715,8 +808,14 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
         "Measured on {measured_on}. Times are the medians of criterion's samples \
          (`{BENCH_COMMAND}`, then `cargo run --release -p bench --bin report`); \
          each ratio in the workloads' tables compares with tokio's \
-         current-thread runtime, and each target names its own peer.\n\n"
+         current-thread runtime, and each target names its own peer. The \
+         asyncio and uvloop rows are the same workloads in Python \
+         (`crates/bench/python/workloads.py`), which this program runs with \
+         `python3`: each time is the median of the script's own few runs.\n\n"
     );
+    if let Some(note) = asyncio::note(&Python::default(), figures.asyncio.as_ref()) {
+        let _ = writeln!(text, "{note}\n");
+    }
 
     let tasks = scale.spawned_tasks;
     let _ = writeln!(
@@ -741,7 +840,21 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
             time_ratio(time, yardstick),
         ]);
     }
+    for (name, python) in python_rows(figures) {
+        table.row(vec![
+            name,
+            markdown::duration(python.spawn / tasks as u32),
+            "—".to_string(),
+            time_ratio(python.spawn, yardstick),
+        ]);
+    }
     text.push_str(&table.render());
+    text.push_str(&under_python(
+        figures,
+        "On asyncio and uvloop each task is `asyncio.create_task` of a coroutine \
+         that returns its number, awaited in order; Python does not count its \
+         allocations, hence the dashes.",
+    ));
 
     let _ = writeln!(
         text,
@@ -767,7 +880,22 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
             time_ratio(time, yardstick),
         ]);
     }
+    for (name, python) in python_rows(figures) {
+        table.row(vec![
+            name,
+            markdown::duration(python.sleep),
+            markdown::bytes(python.sleep_heap),
+            time_ratio(python.sleep, yardstick),
+        ]);
+    }
     text.push_str(&table.render());
+    text.push_str(&under_python(
+        figures,
+        "On asyncio and uvloop each sleeper is a task in `asyncio.sleep`; its \
+         heap is what `tracemalloc` sees Python's allocators hand out (uvloop's \
+         libuv timers included), read as for the Rust runtimes: when the last \
+         sleeper goes to sleep, less what was live before.",
+    ));
 
     text.push_str(&sleeping_task_heap(figures));
     text.push_str(&sizes());
@@ -796,7 +924,22 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
             markdown::ratio(throughput_ratio(time, yardstick)),
         ]);
     }
+    for (name, python) in python_rows(figures) {
+        let time = python.ping_pong;
+        table.row(vec![
+            name,
+            markdown::rate(messages as f64 / time.as_secs_f64()),
+            markdown::duration(time / messages as u32),
+            markdown::ratio(throughput_ratio(time, yardstick)),
+        ]);
+    }
     text.push_str(&table.render());
+    text.push_str(&under_python(
+        figures,
+        "On asyncio and uvloop the two tasks pass as many messages over two \
+         `asyncio.Queue(maxsize=1)`, and a last `None` stands for closing the \
+         channel (an asyncio queue cannot be closed before Python 3.13).",
+    ));
 
     let trips = scale.echo_clients * scale.echo_rounds;
     let _ = writeln!(
@@ -823,7 +966,23 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
             markdown::ratio(throughput_ratio(time, yardstick)),
         ]);
     }
+    for (name, python) in python_rows(figures) {
+        let time = python.echo;
+        table.row(vec![
+            name,
+            markdown::rate(trips as f64 / time.as_secs_f64()),
+            markdown::duration(time),
+            markdown::ratio(throughput_ratio(time, yardstick)),
+        ]);
+    }
     text.push_str(&table.render());
+    text.push_str(&under_python(
+        figures,
+        "On asyncio and uvloop the server and the clients use asyncio's streams \
+         (`start_server`, whose callback is a task per connection, and \
+         `open_connection`), with the same tickets in an \
+         `asyncio.Queue(maxsize=64)`.",
+    ));
 
     text.push_str(&system_calls(&figures.syscalls));
 
@@ -857,7 +1016,22 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
         }
         table.row(row);
     }
+    for (name, python) in python_rows(figures) {
+        let mut row = vec![name];
+        for blocking in Blocking::ALL {
+            row.push(match python.late(blocking).lateness {
+                Some(late) => format!(
+                    "{} / {}",
+                    markdown::millis(late.median),
+                    markdown::millis(late.max)
+                ),
+                None => "—".to_string(),
+            });
+        }
+        table.row(row);
+    }
     text.push_str(&table.render());
+    text.push_str(&python_lateness(figures, scale));
 
     text.push_str(
         "\n**Targets for the hand-rolled loop.** Each is a ratio to a peer \
