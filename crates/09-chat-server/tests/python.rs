@@ -36,10 +36,16 @@ struct PythonServer {
 }
 
 impl PythonServer {
-    /// Starts it on a free port and waits for its `listening on` line.
+    /// Starts `python/chat_server.py` on a free port and waits for its
+    /// `listening on` line.
     fn start() -> PythonServer {
+        PythonServer::start_script("chat_server.py")
+    }
+
+    /// Starts `python/NAME` so.
+    fn start_script(name: &str) -> PythonServer {
         let mut child = Command::new("python3")
-            .args([script("chat_server.py").as_str(), "--port", "0"])
+            .args([script(name).as_str(), "--port", "0"])
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 starts");
@@ -320,5 +326,32 @@ fn python_server_drops_a_client_that_never_reads_and_keeps_serving() {
             }
         }
         assert!(left, "the client that never read is still in the room");
+    });
+}
+
+#[test]
+fn python_naive_server_joins_two_lines_and_cuts_a_long_one_as_ours_does() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        let server = PythonServer::start_script("naive_server.py");
+        let mut listener = Client::connect(server.addr);
+        let mut talker = Client::connect(server.addr);
+        talker.send(b"one\ntwo\n");
+        let mut lines = vec![listener.line(), listener.line()];
+        let long = "x".repeat(100);
+        talker.send(format!("{long}\n").as_bytes());
+        lines.push(listener.line());
+        // The very lines `naive_reads_join_two_lines_and_cut_a_long_one`
+        // (in `naive_faults.rs`) gets from the Rust naive server.
+        let name = talker.name();
+        let (head, tail) = long.split_at(64);
+        let expected = [
+            format!("{name}: one\n"),
+            "two\n".to_string(),
+            format!("{name}: {head}{name}: {tail}\n"),
+        ];
+        assert_eq!(lines, expected);
     });
 }
