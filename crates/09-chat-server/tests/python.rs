@@ -355,3 +355,74 @@ fn python_naive_server_joins_two_lines_and_cuts_a_long_one_as_ours_does() {
         assert_eq!(lines, expected);
     });
 }
+
+/// How many lines reached a reading client of the naive Python server
+/// while another client flooded it in batches, with (or without) a third
+/// client that never reads: each batch is waited for until nothing comes
+/// for 500 ms. Gives (sent, received).
+fn flood_python_naive(with_non_reader: bool) -> (usize, usize) {
+    const LINE: usize = 1000;
+    const BATCH: usize = 100;
+    const FLOOD: usize = 6_000;
+    let server = PythonServer::start_script("naive_server.py");
+    let mut reader = Client::connect(server.addr);
+    let _stalled = with_non_reader.then(|| {
+        let socket = socket2::Socket::new(
+            socket2::Domain::IPV4,
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )
+        .expect("a socket");
+        socket
+            .set_recv_buffer_size(16 * 1024)
+            .expect("a buffer size");
+        socket
+            .connect(&server.addr.into())
+            .expect("the server accepts");
+        TcpStream::from(socket)
+    });
+    let mut talker = Client::connect(server.addr);
+    let quiet = Duration::from_millis(500);
+    let patience = if with_non_reader {
+        quiet
+    } else {
+        Duration::from_secs(20)
+    };
+    reader
+        .writer
+        .set_read_timeout(Some(patience))
+        .expect("a timeout");
+    let line = format!("{}\n", "v".repeat(LINE - 1));
+    let (mut sent, mut received) = (0, 0);
+    while sent < FLOOD && received == sent {
+        if talker
+            .writer
+            .write_all(line.repeat(BATCH).as_bytes())
+            .is_err()
+        {
+            break;
+        }
+        sent += BATCH;
+        let mut bytes = Vec::new();
+        while received < sent && reader.reader.read_until(b'\n', &mut bytes).is_ok() {
+            received += 1;
+            bytes.clear();
+        }
+    }
+    (sent, received)
+}
+
+#[test]
+fn python_naive_server_stalls_everyone_behind_a_client_that_never_reads() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        // asyncio's `await other.drain()` in the relay waits for ever on the
+        // client that never reads, as the Rust naive server's write does.
+        let (sent, received) = flood_python_naive(true);
+        assert!(received < sent, "nothing stalled: {received} of {sent}");
+        // The control: without that client, every line gets through.
+        assert_eq!(flood_python_naive(false), (6_000, 6_000));
+    });
+}
