@@ -73,6 +73,26 @@ pub struct NaiveServer {
 
 /// Starts the naive server on `addr` (port 0 picks a free port) with the
 /// tutorial's awaited relay; returns once it is listening.
+///
+/// # Examples
+///
+/// Two lines sent in one write come out as one message:
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::net::TcpStream;
+///
+/// let server = chat_server::naive::start("127.0.0.1:0")?;
+/// let mut listener = TcpStream::connect(server.addr())?;
+/// let mut talker = TcpStream::connect(server.addr())?;
+/// talker.write_all(b"one\ntwo\n")?;
+/// let name = talker.local_addr()?;
+/// let mut message = vec![0; format!("{name}: one\ntwo\n").len()];
+/// listener.read_exact(&mut message)?;
+/// assert_eq!(message, format!("{name}: one\ntwo\n").into_bytes());
+/// server.shutdown();
+/// # std::io::Result::Ok(())
+/// ```
 pub fn start(addr: &str) -> io::Result<NaiveServer> {
     start_with(addr, Relay::Awaited)
 }
