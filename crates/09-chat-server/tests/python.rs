@@ -426,3 +426,39 @@ fn python_naive_server_stalls_everyone_behind_a_client_that_never_reads() {
         assert_eq!(flood_python_naive(false), (6_000, 6_000));
     });
 }
+
+#[test]
+fn python_client_sends_what_is_typed_on_stdin() {
+    if !have_python() {
+        return;
+    }
+    within(|| {
+        let server = start(Runtime::Tokio, "127.0.0.1:0").expect("the server starts");
+        let mut rust = Client::connect(server.addr());
+        rust.line();
+        let mut python = Command::new("python3")
+            .arg(script("chat_client.py"))
+            .args(["--addr", &server.addr().to_string(), "--count", "2"])
+            .args(["--timeout", "20"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 starts");
+        let mut stdin = python.stdin.take().expect("a piped stdin");
+        stdin.write_all(b"typed line\n").expect("typed");
+        drop(stdin);
+        let joined = rust.line();
+        let name = joined
+            .strip_prefix("* ")
+            .and_then(|line| line.strip_suffix(" joined\n"))
+            .expect("a join line")
+            .to_string();
+        assert_eq!(rust.line(), format!("{name}: typed line\n"));
+        rust.send(b"got it\n");
+        let output = python.wait_with_output().expect("the client ends");
+        let printed = String::from_utf8(output.stdout).expect("UTF-8");
+        let expected = format!("* welcome {name}\n{}: got it\n", rust.name());
+        assert_eq!(printed, expected);
+        server.shutdown().expect("a clean shutdown");
+    });
+}
