@@ -27,9 +27,25 @@ const LINE: usize = 1000;
 /// The flooding client sends this many lines at a time, then waits until
 /// the healthy client has them all.
 const BATCH: usize = 100;
-/// How many lines the flood sends at most: 12 MB, far more than the socket
-/// buffers of a client that never reads can hold (a few MB).
-const FLOOD: usize = 12_000;
+/// How many lines the flood sends at most: 8 MiB more than the socket
+/// buffers of a client that never reads can hold (12 MB in all with
+/// Linux's default buffers), in whole batches.
+fn flood_lines() -> usize {
+    (socket_buffers() + 8 * MIB).div_ceil(LINE * BATCH) * BATCH
+}
+
+/// More than the socket buffers between the server and a client that
+/// never reads can hold: the client's receive buffer is made small (16
+/// KiB), and the server's send buffer grows to at most `tcp_wmem`'s
+/// maximum (4 MiB unless the machine says otherwise); 1 MiB on top. Past
+/// this, what is sent to that client must be queued, or stall, or drop it.
+fn socket_buffers() -> usize {
+    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").ok();
+    let most = wmem.and_then(|text| text.split_whitespace().nth(2)?.parse().ok());
+    most.unwrap_or(4 * MIB) + MIB
+}
+
+const MIB: usize = 1024 * 1024;
 /// Silence for this long means "stalled" on the naive server: nothing came,
 /// although lines were sent. (A lower bound: a loaded machine can only make
 /// the naive server look more stalled, never less.)
@@ -204,7 +220,7 @@ fn flood(kind: Kind, addr: SocketAddr, non_reader: bool, quiet: Duration) -> Del
     reader.wait_at_most(quiet);
     let line = format!("{}\n", "y".repeat(LINE - 1));
     let (mut sent, mut received) = (0, 0);
-    while sent < FLOOD {
+    while sent < flood_lines() {
         if talker.send(line.repeat(BATCH).as_bytes()).is_err() {
             break;
         }
@@ -240,7 +256,8 @@ fn naive_server_delivers_everything_when_everyone_reads() {
     within(|| {
         let server = naive_server(Relay::Awaited);
         let delivery = flood(Kind::Naive, server.addr(), false, PATIENT);
-        assert_eq!((delivery.sent, delivery.received), (FLOOD, FLOOD));
+        let all = flood_lines();
+        assert_eq!((delivery.sent, delivery.received), (all, all));
     });
 }
 
@@ -249,7 +266,8 @@ fn fixed_server_keeps_delivering_past_a_client_that_never_reads() {
     within(|| {
         let server = fixed_server();
         let delivery = flood(Kind::Fixed, server.addr(), true, PATIENT);
-        assert_eq!((delivery.sent, delivery.received), (FLOOD, FLOOD));
+        let all = flood_lines();
+        assert_eq!((delivery.sent, delivery.received), (all, all));
         server.shutdown().expect("a clean shutdown");
     });
 }
@@ -259,15 +277,19 @@ fn fixed_server_keeps_delivering_past_a_client_that_never_reads() {
 
 /// Each round of the memory flood: 4 MB.
 const ROUND: usize = 4_000;
-/// How many rounds: 16 MB in all.
-const ROUNDS: usize = 4;
-/// More than the socket buffers between the server and a client that never
-/// reads can hold (its receive buffer is 16 KiB, the server's send buffer at
-/// most `tcp_wmem`'s 4 MiB): past this, what is sent must be queued.
-const SOCKET_BUFFERS: usize = 5 * 1024 * 1024;
 
-/// `talker` sends `ROUNDS` rounds of lines to a room where `stalled` never
-/// reads; after each round, `after_round(bytes sent so far)`.
+/// How many rounds: three more than the socket buffers hold (four, 16 MB,
+/// with Linux's default buffers).
+fn rounds() -> usize {
+    socket_buffers() / (ROUND * LINE) + 3
+}
+
+/// What the fixed server's outbox holds at most, in bytes: 1,024 lines of
+/// 1,000 bytes with the sender's name, and room to spare.
+const OUTBOX_BYTES: usize = 2 * MIB;
+
+/// `talker` sends [`rounds`] rounds of lines to a room where `stalled`
+/// never reads; after each round, `after_round(bytes sent so far)`.
 fn flood_a_non_reader(
     kind: Kind,
     addr: SocketAddr,
@@ -276,7 +298,7 @@ fn flood_a_non_reader(
     let stalled = Client::connect_small(kind, addr);
     let mut talker = Client::connect(kind, addr);
     let line = format!("{}\n", "z".repeat(LINE - 1));
-    for round in 1..=ROUNDS {
+    for round in 1..=rounds() {
         talker.send(line.repeat(ROUND).as_bytes()).expect("sent");
         after_round(round * ROUND * LINE);
     }
@@ -303,7 +325,7 @@ fn naive_queue_for_a_client_that_never_reads_grows_with_what_others_send() {
         let mut queued = Vec::new();
         let _stalled = flood_a_non_reader(Kind::Naive, server.addr(), |sent| {
             // Everything sent, less what the socket buffers hold, is queued.
-            let enough = sent.saturating_sub(SOCKET_BUFFERS);
+            let enough = sent.saturating_sub(socket_buffers());
             let before = queued.last().copied().unwrap_or(0);
             let grew = eventually(|| {
                 let now = server.queued_bytes();
@@ -316,7 +338,8 @@ fn naive_queue_for_a_client_that_never_reads_grows_with_what_others_send() {
             queued.windows(2).all(|pair| pair[0] < pair[1]),
             "{queued:?}"
         );
-        assert!(queued[ROUNDS - 1] >= ROUNDS * ROUND * LINE - SOCKET_BUFFERS);
+        let sent = rounds() * ROUND * LINE;
+        assert!(queued[rounds() - 1] >= sent - socket_buffers());
         eprintln!("naive, queued bytes after each 4 MB round: {queued:?}");
     });
 }
@@ -327,7 +350,8 @@ fn fixed_server_drops_a_client_that_never_reads_once_its_outbox_is_full() {
         let server = fixed_server();
         let mut stalled = flood_a_non_reader(Kind::Fixed, server.addr(), |_| {});
         // The server closed the connection: the client reads to its end, and
-        // finds far less than was sent.
+        // finds no more than its socket buffers and its outbox held, far
+        // less than was sent.
         let mut got = Vec::new();
         let end = stalled.reader.read_to_end(&mut got);
         let timed_out = |error: &io::Error| {
@@ -337,8 +361,9 @@ fn fixed_server_drops_a_client_that_never_reads_once_its_outbox_is_full() {
             )
         };
         assert!(!end.as_ref().is_err_and(timed_out), "still open: {end:?}");
-        let sent = ROUNDS * ROUND * LINE;
-        assert!(got.len() < sent / 2, "{} of {sent} bytes came", got.len());
+        let sent = rounds() * ROUND * LINE;
+        let bound = socket_buffers() + OUTBOX_BYTES;
+        assert!(got.len() <= bound, "{} of {sent} bytes came", got.len());
         eprintln!(
             "fixed, the dropped client got {} of {sent} bytes",
             got.len()
