@@ -308,11 +308,12 @@ fn python_server_drops_a_client_that_never_reads_and_keeps_serving() {
         talker.line();
         let (joined, _) = (reader.line(), reader.line());
         assert!(joined.ends_with(" joined\n"), "{joined:?}");
-        // 20,000 lines in batches of 200, each read by `reader` before the
+        // 20,000 lines (more if the socket buffers could hold them) in
+        // batches of 200, each read by `reader` before the
         // next is sent; `stalled` reads nothing.
         let line = format!("{}\n", "w".repeat(999));
         let mut left = false;
-        for _ in 0..100 {
+        for _ in 0..(socket_buffers() / (200 * 1000) + 8).max(100) {
             talker.send(line.repeat(200).as_bytes());
             let mut got = 0;
             while got < 200 {
@@ -356,6 +357,22 @@ fn python_naive_server_joins_two_lines_and_cuts_a_long_one_as_ours_does() {
     });
 }
 
+/// More than the socket buffers between a server and a client that never
+/// reads can hold: its receive buffer is made small, the server's send
+/// buffer grows to `tcp_wmem`'s maximum at most (4 MiB by default); 1 MiB
+/// on top (asyncio's own buffer stops at 64 KiB before `drain` waits).
+fn socket_buffers() -> usize {
+    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").ok();
+    let most = wmem.and_then(|text| text.split_whitespace().nth(2)?.parse().ok());
+    most.unwrap_or(4 << 20) + (1 << 20)
+}
+
+/// The naive flood's lines of 1,000 bytes: 2 MiB past the socket buffers,
+/// in batches of 100.
+fn flood_lines() -> usize {
+    (socket_buffers() + (2 << 20)).div_ceil(100 * 1000) * 100
+}
+
 /// How many lines reached a reading client of the naive Python server
 /// while another client flooded it in batches, with (or without) a third
 /// client that never reads: each batch is waited for until nothing comes
@@ -363,7 +380,7 @@ fn python_naive_server_joins_two_lines_and_cuts_a_long_one_as_ours_does() {
 fn flood_python_naive(with_non_reader: bool) -> (usize, usize) {
     const LINE: usize = 1000;
     const BATCH: usize = 100;
-    const FLOOD: usize = 6_000;
+    let flood = flood_lines();
     let server = PythonServer::start_script("naive_server.py");
     let mut reader = Client::connect(server.addr);
     let _stalled = with_non_reader.then(|| {
@@ -394,7 +411,7 @@ fn flood_python_naive(with_non_reader: bool) -> (usize, usize) {
         .expect("a timeout");
     let line = format!("{}\n", "v".repeat(LINE - 1));
     let (mut sent, mut received) = (0, 0);
-    while sent < FLOOD && received == sent {
+    while sent < flood && received == sent {
         if talker
             .writer
             .write_all(line.repeat(BATCH).as_bytes())
@@ -423,7 +440,8 @@ fn python_naive_server_stalls_everyone_behind_a_client_that_never_reads() {
         let (sent, received) = flood_python_naive(true);
         assert!(received < sent, "nothing stalled: {received} of {sent}");
         // The control: without that client, every line gets through.
-        assert_eq!(flood_python_naive(false), (6_000, 6_000));
+        let all = flood_lines();
+        assert_eq!(flood_python_naive(false), (all, all));
     });
 }
 
