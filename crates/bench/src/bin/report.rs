@@ -808,11 +808,16 @@ fn appendix(figures: &Figures, measured_on: &str) -> String {
         "Measured on {measured_on}. Times are the medians of criterion's samples \
          (`{BENCH_COMMAND}`, then `cargo run --release -p bench --bin report`); \
          each ratio in the workloads' tables compares with tokio's \
-         current-thread runtime, and each target names its own peer. The \
-         asyncio and uvloop rows are the same workloads in Python \
-         (`crates/bench/python/workloads.py`), which this program runs with \
-         `python3`: each time is the median of the script's own few runs.\n\n"
+         current-thread runtime, and each target names its own peer."
     );
+    if figures.asyncio.is_some() {
+        text.push_str(
+            " The asyncio and uvloop rows are the same workloads in Python \
+             (`crates/bench/python/workloads.py`), which this program runs with \
+             `python3`: each time is the median of the script's own few runs.",
+        );
+    }
+    text.push_str("\n\n");
     if let Some(note) = asyncio::note(&Python::default(), figures.asyncio.as_ref()) {
         let _ = writeln!(text, "{note}\n");
     }
