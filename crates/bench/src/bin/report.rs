@@ -26,7 +26,11 @@
 //!   `strace` (see [`bench::syscalls`]); where there is no `strace`, the
 //!   report says so and goes on;
 //! - whether the hand-rolled loop meets its targets, each a ratio to a peer
-//!   measured in the same run (see [`bench::targets`]).
+//!   measured in the same run (see [`bench::targets`]);
+//! - the same workloads on asyncio, and on uvloop where it is importable, by
+//!   running `crates/bench/python/workloads.py` with `python3` (see
+//!   [`bench::asyncio`]); where there is no `python3`, the report says so in
+//!   one line and goes on.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
