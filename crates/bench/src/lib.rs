@@ -40,8 +40,8 @@ use std::time::{Duration, Instant};
 
 pub mod asyncio;
 pub mod blocking_offload;
-pub mod chat_server;
 pub mod census;
+pub mod chat_server;
 pub mod estimates;
 pub mod gather_wait;
 pub mod hand;
