@@ -155,6 +155,17 @@ pub fn clients(addr: SocketAddr, count: usize) -> Vec<Client> {
     clients
 }
 
+/// `room[who]` takes `name`; everyone reads the rename.
+pub fn rename(room: &mut [Client], who: usize, name: &str) {
+    let renamed = format!("* {} is now {name}\n", room[who].name);
+    room[who].nick(name);
+    for (n, other) in room.iter_mut().enumerate() {
+        if n != who {
+            other.expect(&renamed);
+        }
+    }
+}
+
 /// Checks that the server still serves: a fresh pair of clients, one
 /// line from one to the other, and both gone.
 pub fn still_serves(addr: SocketAddr) {
