@@ -7,12 +7,13 @@ mod support;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::thread;
 
-use chat_server::protocol::{MAX_LINE, OUTBOX};
-use socket2::{Domain, Socket, Type};
-use support::{Client, Runtime, clients, rename, server, still_serves};
+use socket2::Socket;
+use support::{
+    Client, FLOOD, Runtime, clients, flood, server, stalled_client, still_serves,
+};
 
 every_runtime!(
     a_client_that_never_reads_is_cut_off_and_delays_no_one,
@@ -23,37 +24,7 @@ every_runtime!(
     a_burst_of_connects_and_disconnects_leaves_the_room_whole,
 );
 
-// ANCHOR: stall_sizes
-/// What the stall test sends: 20,000 lines, in batches the healthy clients
-/// read before the next goes (so their outboxes stay small).
-const FLOOD: usize = 20_000;
-const BATCH: usize = 200;
-
-/// Long enough lines that the flood is many times what the kernel can hold
-/// for the stalled client (its small receive buffer, and the server's send
-/// buffer, which grows to at most `tcp_wmem`'s maximum) plus its outbox.
-fn line_len() -> usize {
-    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").ok();
-    let most: usize = wmem
-        .and_then(|text| text.split_whitespace().nth(2)?.parse().ok())
-        .unwrap_or(4 << 20);
-    let held = most + OUTBOX * MAX_LINE;
-    (4 * held / FLOOD).clamp(1000, MAX_LINE - 100)
-}
-
-/// A client whose receive buffer is as small as the system allows, so that
-/// little of what is sent to it fits anywhere but the server's outbox.
-fn stalled_client(addr: SocketAddr) -> Client {
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a socket");
-    socket.set_recv_buffer_size(4096).expect("a small buffer");
-    socket.connect(&addr.into()).expect("the server accepts");
-    let mut client = Client::on(socket.into());
-    let welcome = format!("* welcome {}\n", client.name);
-    client.expect(&welcome);
-    client
-}
-// ANCHOR_END: stall_sizes
-
+// ANCHOR: stall
 fn a_client_that_never_reads_is_cut_off_and_delays_no_one(runtime: Runtime) {
     let server = server(runtime);
     let mut room = clients(server.addr(), 3);
@@ -61,29 +32,8 @@ fn a_client_that_never_reads_is_cut_off_and_delays_no_one(runtime: Runtime) {
     for client in &mut room {
         client.expect(&format!("* {} joined\n", stalled.name));
     }
-    rename(&mut room, 0, "ada");
     let stalled_left = format!("* {} left\n", stalled.name);
-    let text = "x".repeat(line_len());
-    let mut seen_left = [false; 2];
-    for batch in 0..FLOOD / BATCH {
-        let lines: String = (0..BATCH)
-            .map(|n| format!("{} {text}\n", batch * BATCH + n))
-            .collect();
-        room[0].send_bytes(lines.as_bytes());
-        for (reader, seen_left) in room[1..].iter_mut().zip(&mut seen_left) {
-            let mut n = 0;
-            while n < BATCH {
-                let line = reader.line().expect("a healthy client is kept");
-                if line == stalled_left && !*seen_left {
-                    *seen_left = true; // once, anywhere in the flood
-                    continue;
-                }
-                assert_eq!(line, format!("ada: {} {text}\n", batch * BATCH + n));
-                n += 1;
-            }
-        }
-    }
-    assert_eq!(seen_left, [true, true], "the stalled client was cut off");
+    flood(&mut room, &stalled_left); // checks every healthy client got it all
     // What the stalled client gets: a part of the flood, then end of file.
     let got = stalled.rest();
     let lines = got.iter().filter(|&&b| b == b'\n').count();
@@ -94,6 +44,7 @@ fn a_client_that_never_reads_is_cut_off_and_delays_no_one(runtime: Runtime) {
     room[0].expect(&stalled_left);
     still_serves(server.addr());
 }
+// ANCHOR_END: stall
 
 fn an_endless_line_is_refused_before_it_ends(runtime: Runtime) {
     let server = server(runtime);

@@ -7,6 +7,9 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
+use chat_server::protocol::{MAX_LINE, OUTBOX};
+use socket2::{Domain, Socket, Type};
+
 pub use chat_server::{Running, Runtime, start};
 
 /// How long a client waits for a line before its test fails: far past
@@ -178,4 +181,69 @@ pub fn still_serves(addr: SocketAddr) {
     pair[1].expect_eof();
     let left = format!("* {} left\n", pair[1].name);
     pair[0].expect(&left);
+}
+
+/// What the stall test sends: 20,000 lines, in batches the healthy clients
+/// read before the next goes (so their outboxes stay small).
+pub const FLOOD: usize = 20_000;
+pub const BATCH: usize = 200;
+
+/// Long enough lines that the flood is many times what the kernel can hold
+/// for the stalled client (its small receive buffer, and the server's send
+/// buffer, which grows to at most `tcp_wmem`'s maximum) plus its outbox.
+pub fn line_len() -> usize {
+    let wmem = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem").ok();
+    let most: usize = wmem
+        .and_then(|text| text.split_whitespace().nth(2)?.parse().ok())
+        .unwrap_or(4 << 20);
+    let held = most + OUTBOX * MAX_LINE;
+    (4 * held / FLOOD).clamp(1000, MAX_LINE - 100)
+}
+
+/// A client whose receive buffer is as small as the system allows, so that
+/// little of what is sent to it fits anywhere but the server's outbox.
+pub fn stalled_client(addr: SocketAddr) -> Client {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a socket");
+    socket.set_recv_buffer_size(4096).expect("a small buffer");
+    socket.connect(&addr.into()).expect("the server accepts");
+    let mut client = Client::on(socket.into());
+    let welcome = format!("* welcome {}\n", client.name);
+    client.expect(&welcome);
+    client
+}
+
+/// `room[0]` sends [`FLOOD`] lines in batches of [`BATCH`]; every other
+/// client reads each batch whole, in order, before the next is sent, and
+/// may read `stalled_left` once, anywhere in it (which it must).
+pub fn flood(room: &mut [Client], stalled_left: &str) {
+    let text = "x".repeat(line_len());
+    let sender = room[0].name.clone();
+    let mut seen_left = vec![false; room.len() - 1];
+    for batch in 0..FLOOD / BATCH {
+        let lines: String = (0..BATCH)
+            .map(|n| format!("{} {text}\n", batch * BATCH + n))
+            .collect();
+        room[0].send_bytes(lines.as_bytes());
+        for (reader, seen_left) in room[1..].iter_mut().zip(&mut seen_left) {
+            let mut n = 0;
+            while n < BATCH {
+                let line = reader.line().expect("a healthy client is kept");
+                if line == stalled_left && !*seen_left {
+                    *seen_left = true;
+                    continue;
+                }
+                let expected = format!("{sender}: {} {text}\n", batch * BATCH + n);
+                assert!(
+                    line == expected,
+                    "{}: line {n} of batch {batch}",
+                    reader.name
+                );
+                n += 1;
+            }
+        }
+    }
+    assert!(
+        seen_left.iter().all(|&seen| seen),
+        "the stalled client was cut off"
+    );
 }
