@@ -23,7 +23,8 @@ fn panic_message(work: impl FnOnce()) -> String {
 }
 
 fn server() -> Server {
-    Server::start(Config::new(Source::Memory, Duration::ZERO)).expect("the server starts")
+    Server::start(Config::new(Source::Memory, Duration::ZERO))
+        .expect("the server starts")
 }
 
 // ANCHOR: no_reactor
@@ -34,7 +35,9 @@ fn reqwest_on_our_loop_panics_for_want_of_tokios_reactor() {
         let url = format!("{}/api/posts", server.base_url());
         panic_message(|| {
             let client = reqwest::Client::new();
-            EventLoop::new().run_until_complete(client.get(url).send()).ok();
+            EventLoop::new()
+                .run_until_complete(client.get(url).send())
+                .ok();
         })
     });
     assert!(message.contains("no reactor running"), "{message}");
@@ -78,7 +81,8 @@ fn a_sqlx_connection_runs_on_our_loop_but_its_pool_needs_tokio() {
         assert_eq!(users.expect("SQLite answers"), 1);
         // The pool times its acquires and spawns its upkeep: tokio's.
         let message = panic_message(|| {
-            let pool = sqlx::sqlite::SqlitePoolOptions::new().connect("sqlite::memory:");
+            let pool =
+                sqlx::sqlite::SqlitePoolOptions::new().connect("sqlite::memory:");
             EventLoop::new().run_until_complete(pool).ok();
         });
         assert!(message.contains("requires a Tokio context"), "{message}");
@@ -93,7 +97,8 @@ fn axums_router_is_a_service_any_executor_can_call() {
 
     // `axum::serve` needs tokio (its listener and its tasks); the router
     // itself is a tower `Service`: a future per request, for anyone to poll.
-    let router = axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
+    let router =
+        axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
     let request = Request::get("/").body(Body::empty()).expect("a request");
     let status = within(move || {
         let response = EventLoop::new().run_until_complete(router.oneshot(request));

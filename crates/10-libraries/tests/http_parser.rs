@@ -84,7 +84,12 @@ fn bytes_after_a_complete_response_are_ignored() {
 
 #[test]
 fn a_status_line_that_is_not_http_1_is_malformed() {
-    for line in ["HTTP/2 200 OK", "SSH-2.0-OpenSSH_9.6", "HTTP/1.1 20 OK", "HTTP/1.1 2x0 OK"] {
+    for line in [
+        "HTTP/2 200 OK",
+        "SSH-2.0-OpenSSH_9.6",
+        "HTTP/1.1 20 OK",
+        "HTTP/1.1 2x0 OK",
+    ] {
         let bytes = format!("{line}\r\nContent-Length: 0\r\n\r\n");
         assert_eq!(
             error_of(bytes.as_bytes()),
@@ -96,7 +101,9 @@ fn a_status_line_that_is_not_http_1_is_malformed() {
 #[test]
 fn a_bad_status_line_fails_before_the_head_ends() {
     let mut parser = ResponseParser::new();
-    let error = parser.push(b"SSH-2.0-OpenSSH_9.6\r\n").expect_err("at once");
+    let error = parser
+        .push(b"SSH-2.0-OpenSSH_9.6\r\n")
+        .expect_err("at once");
     assert!(matches!(error, Error::MalformedStatusLine(_)), "{error:?}");
 }
 
@@ -120,7 +127,10 @@ fn a_head_that_never_ends_is_too_large() {
     let mut parser = ResponseParser::new();
     let error = parser.push(&bytes).expect_err("too large");
     assert!(matches!(error, Error::HeadTooLarge), "{error:?}");
-    assert_eq!(error.to_string(), "the response head is larger than 16384 bytes");
+    assert_eq!(
+        error.to_string(),
+        "the response head is larger than 16384 bytes"
+    );
 }
 
 #[test]
@@ -141,7 +151,10 @@ fn a_content_length_that_is_not_a_number_or_disagrees_is_refused() {
 
 #[test]
 fn a_body_over_the_limit_is_refused_before_it_is_read() {
-    let bytes = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", MAX_BODY + 1);
+    let bytes = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+        MAX_BODY + 1
+    );
     let mut parser = ResponseParser::new();
     let error = parser.push(bytes.as_bytes()).expect_err("too large");
     assert!(matches!(error, Error::BodyTooLarge(_)), "{error:?}");
@@ -159,7 +172,8 @@ fn a_transfer_coding_other_than_chunked_is_unsupported() {
 #[test]
 fn a_chunk_size_that_is_not_hexadecimal_is_a_bad_chunk_size() {
     for size in ["zz", "", "-1", "0x10", "ffffffffffffffffff"] {
-        let bytes = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\n");
+        let bytes =
+            format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\n");
         assert_eq!(
             error_of(bytes.as_bytes()),
             format!("bad chunk size: {size:?}"),
@@ -179,7 +193,8 @@ fn a_chunk_size_line_that_never_ends_is_a_bad_chunk_size() {
 
 #[test]
 fn chunk_data_not_followed_by_crlf_is_malformed() {
-    let bytes = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX0\r\n\r\n";
+    let bytes =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX0\r\n\r\n";
     assert_eq!(error_of(bytes), "a chunk's data is not followed by CRLF");
 }
 
@@ -187,7 +202,10 @@ fn chunk_data_not_followed_by_crlf_is_malformed() {
 fn a_close_before_the_response_is_whole_says_where_it_came() {
     let cases: [(&[u8], &str); 5] = [
         (b"", "the connection closed before sending a response"),
-        (b"HTTP/1.1 200 OK\r\nContent-", "the connection closed in the middle of the head"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-",
+            "the connection closed in the middle of the head",
+        ),
         (
             b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789",
             "the connection closed after 10 of 100 body bytes",
@@ -214,6 +232,9 @@ fn every_cut_of_the_chunked_body_before_its_end_is_cut_short() {
             Ok(None) => parser.finish(),
             other => panic!("{end}: {other:?}"),
         };
-        assert!(matches!(result, Err(Error::CutShort(_))), "{end}: {result:?}");
+        assert!(
+            matches!(result, Err(Error::CutShort(_))),
+            "{end}: {result:?}"
+        );
     }
 }

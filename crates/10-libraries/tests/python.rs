@@ -14,7 +14,10 @@ use support::{PythonServer, listing, python_packages};
 use timeline::testing::within;
 
 fn recorded() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/outputs/fetch_in_order.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/outputs/fetch_in_order.txt"
+    );
     let text = std::fs::read_to_string(path).expect("the recorded scene");
     text.lines().map(str::to_string).collect()
 }
@@ -25,8 +28,9 @@ fn aiohttp_fetches_the_same_lines_from_the_axum_server() {
         return;
     }
     let lines = within(|| {
-        let server = Server::start(Config::new(Source::Sqlite, Duration::from_millis(50)))
-            .expect("the server starts");
+        let server =
+            Server::start(Config::new(Source::Sqlite, Duration::from_millis(50)))
+                .expect("the server starts");
         timeline::python::run(listing("client.py"), &[&server.base_url()])
     });
     assert_eq!(lines.expect("python3 is installed"), recorded());

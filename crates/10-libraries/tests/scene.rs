@@ -30,7 +30,10 @@ fn check_run(server: &Server, lines: &[String], took: Duration) {
     check_output(env!("CARGO_MANIFEST_DIR"), "fetch_in_order", &report(lines));
     assert_eq!(server.stats().most_in_flight(), 3, "the fetches overlapped");
     assert_eq!(server.stats().answered(), 3);
-    assert!(took >= slowest(STEP), "{took:?} is less than the slowest delay");
+    assert!(
+        took >= slowest(STEP),
+        "{took:?} is less than the slowest delay"
+    );
 }
 
 fn with_reqwest(source: Source) {
@@ -39,7 +42,8 @@ fn with_reqwest(source: Source) {
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");
         let started = Instant::now();
         let client = reqwest::Client::new();
-        let lines = runtime.block_on(with_tokio::fetch_all(&client, &server.base_url()));
+        let lines =
+            runtime.block_on(with_tokio::fetch_all(&client, &server.base_url()));
         check_run(&server, &lines, started.elapsed());
     });
 }
@@ -85,7 +89,8 @@ fn a_sequential_client_is_caught_by_the_in_flight_count() {
         runtime.block_on(async {
             let client = reqwest::Client::new();
             for endpoint in libraries::ENDPOINTS {
-                let _ = with_tokio::fetch(&client, &server.base_url(), endpoint.url).await;
+                let _ =
+                    with_tokio::fetch(&client, &server.base_url(), endpoint.url).await;
             }
         });
         assert_eq!(server.stats().most_in_flight(), 1);

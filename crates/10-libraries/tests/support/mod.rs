@@ -22,7 +22,9 @@ pub fn raw_server(bytes: &'static [u8], connections: usize) -> SocketAddr {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
             let mut head = Vec::new();
             let mut byte = [0];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+            while !head.ends_with(b"\r\n\r\n")
+                && stream.read(&mut byte).unwrap_or(0) == 1
+            {
                 head.push(byte[0]);
             }
             let _ = stream.write_all(bytes);
@@ -85,8 +87,13 @@ impl PythonServer {
         let line = receiver
             .recv_timeout(Duration::from_secs(30))
             .expect("the Python server prints its port within 30 s");
-        let port = line.trim().strip_prefix("listening on port ").unwrap_or_default();
-        let port: u16 = port.parse().unwrap_or_else(|_| panic!("not a port: {line:?}"));
+        let port = line
+            .trim()
+            .strip_prefix("listening on port ")
+            .unwrap_or_default();
+        let port: u16 = port
+            .parse()
+            .unwrap_or_else(|_| panic!("not a port: {line:?}"));
         server.addr.set_port(port);
         server
     }
