@@ -16,7 +16,7 @@
 //! | [`room`] | who is connected, names, outboxes; the broadcast that never awaits |
 //! | [`hand`] | the server on chapter 4's loop, chapter 8's `Queue` as outbox |
 //! | [`with_tokio`] | `TcpListener`, `into_split`, a bounded `mpsc` per client |
-//! | [`with_async_std`] | `async_std::net`, `async-channel` (discontinued: smol succeeds it) |
+//! | [`with_async_std`] | `async_std::net`, `async-channel` (discontinued) |
 //! | [`with_smol`] | `smol::net`, `async-channel` |
 //! | [`client`] | the interactive client, on tokio |
 //! | [`naive`] | the tutorial's server, faults and all |

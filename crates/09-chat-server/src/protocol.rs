@@ -45,6 +45,7 @@ pub enum Frame {
     /// A line longer than [`MAX_LINE`]: the connection is to close.
     TooLong,
 }
+// ANCHOR_END: framer
 
 impl Framer {
     /// A framer with nothing in it.
@@ -59,6 +60,7 @@ impl Framer {
         }
     }
 
+    // ANCHOR: next_line
     /// The next whole line, if one has arrived.
     pub fn next_line(&mut self) -> Option<Frame> {
         if self.failed {
@@ -79,6 +81,7 @@ impl Framer {
             }
         }
     }
+    // ANCHOR_END: next_line
 
     /// At end of file: what is left, an unfinished last line, as a line
     /// (asyncio's `readline` returns it too).
@@ -109,7 +112,6 @@ impl Framer {
         Some(Frame::TooLong)
     }
 }
-// ANCHOR_END: framer
 
 // ANCHOR: command
 /// What a line from a client asks for.

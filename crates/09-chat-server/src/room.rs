@@ -183,7 +183,9 @@ impl<O: Outbox> State<O> {
         let refused = self.deliver(except, &line);
         self.send_away(refused)
     }
+    // ANCHOR_END: broadcast
 
+    // ANCHOR: send_away
     /// Takes each of `refused` out of the room (its outbox is dropped with
     /// it) and tells the others, which may send more away in turn: each
     /// round removes someone, so it ends.
@@ -217,7 +219,7 @@ fn hang_up(sent: Vec<Sent>) {
         hangup.gone.set();
     }
 }
-// ANCHOR_END: broadcast
+// ANCHOR_END: send_away
 
 // ANCHOR: session
 /// One client as its reader sees it: what it has sent so far, and its
@@ -237,6 +239,7 @@ pub enum Flow {
     /// Stop reading: the session is over.
     Stop,
 }
+// ANCHOR_END: session
 
 impl<O: Outbox> Session<O> {
     /// Brings a new client into the room under its peer address, with its
@@ -280,6 +283,7 @@ impl<O: Outbox> Session<O> {
         (session, hangup)
     }
 
+    // ANCHOR: received
     /// Takes what a read gave (`&[]` at end of file) and acts on each whole
     /// line in it.
     pub fn received(&mut self, bytes: &[u8]) -> Flow {
@@ -297,7 +301,7 @@ impl<O: Outbox> Session<O> {
         }
         Flow::Read
     }
-    // ANCHOR_END: session
+    // ANCHOR_END: received
 
     // ANCHOR: act
     fn act(&mut self, frame: Frame) -> Flow {

@@ -31,7 +31,8 @@ macro_rules! every_runtime {
             $(
                 #[test]
                 fn $name() {
-                    timeline::testing::within(|| super::$name(super::Runtime::$runtime));
+                    let runtime = super::Runtime::$runtime;
+                    timeline::testing::within(move || super::$name(runtime));
                 }
             )*
         }
