@@ -106,3 +106,88 @@ fn axums_router_is_a_service_any_executor_can_call() {
     });
     assert_eq!(status, StatusCode::OK);
 }
+
+// ANCHOR: hyper_io
+/// Our loop's socket, seen through hyper's own I/O traits: all hyper needs
+/// to run on a runtime that is not tokio.
+struct HyperIo(event_loop::hand::TcpStream);
+
+impl hyper::rt::Read for HyperIo {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        mut buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let mut bytes = vec![0; buf.remaining()];
+        self.0
+            .poll_read(cx, &mut bytes)
+            .map_ok(|read| buf.put_slice(&bytes[..read]))
+    }
+}
+
+impl hyper::rt::Write for HyperIo {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bytes: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.0.poll_write(cx, bytes)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(())) // nothing is buffered on our side
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(self.0.shutdown(std::net::Shutdown::Write))
+    }
+}
+// ANCHOR_END: hyper_io
+
+#[test]
+fn hypers_server_serves_an_axum_router_on_our_loop() {
+    use axum::body::Body;
+    use axum::extract::Path;
+    use axum::http::Request;
+    use event_loop::hand::{TcpListener, spawn};
+    use tower::ServiceExt;
+
+    let fetched = within(|| {
+        EventLoop::new().run_until_complete(async {
+            let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+            let addr = listener.local_addr().expect("its address");
+            let router = axum::Router::new().route(
+                "/api/{name}",
+                axum::routing::get(|Path(name): Path<String>| async move {
+                    let items = vec!["served by hyper on our loop".to_string()];
+                    axum::Json(libraries::Items {
+                        url: format!("api/{name}"),
+                        items,
+                    })
+                }),
+            );
+            let server = spawn(async move {
+                let (stream, _) = listener.accept().await.expect("a client");
+                let service = hyper::service::service_fn(move |request: Request<_>| {
+                    router.clone().oneshot(request.map(Body::new))
+                });
+                hyper::server::conn::http1::Builder::new()
+                    .header_read_timeout(None) // it would need a timer: tokio's, or ours
+                    .serve_connection(HyperIo(stream), service)
+                    .await
+            });
+            let fetched = hand::fetch(addr, "api/posts").await;
+            let served = server.await.expect("the server task does not panic");
+            served.expect("hyper served the connection");
+            fetched
+        })
+    });
+    let line = libraries::result_line("api/posts", &fetched);
+    assert_eq!(line, "api/posts: 200 OK: served by hyper on our loop");
+}
