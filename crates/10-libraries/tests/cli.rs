@@ -37,7 +37,9 @@ fn the_demo_by_hand_prints_the_results_in_order() {
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
     let users = text.find("api/users: 200 OK").expect("the users line");
-    let comments = text.find("api/comments: 503 Service Unavailable: the").expect("the comments line");
+    let comments = text
+        .find("api/comments: 503 Service Unavailable: the")
+        .expect("the comments line");
     // The server logs its answers as they go (comments before users); the
     // results come in the order asked.
     assert!(users < comments, "{text}");
