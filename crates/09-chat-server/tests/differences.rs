@@ -83,6 +83,56 @@ async fn dropping_tokios_write_half_sends_end_of_file() {
     assert_eq!(peer.read(&mut [0; 8]).expect("end of file"), 0);
 }
 
+/// Ours too: its halves are modelled on tokio's.
+#[test]
+fn dropping_our_loops_write_half_sends_end_of_file() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = listener.local_addr().unwrap();
+    event_loop::hand::block_on(async {
+        let stream = event_loop::hand::TcpStream::connect(addr)
+            .await
+            .expect("connected");
+        let (mut peer, _) = listener.accept().expect("accepted");
+        let (_reader, writer) = stream.into_split();
+        drop(writer);
+        peer.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        assert_eq!(peer.read(&mut [0; 8]).expect("end of file"), 0);
+    });
+}
+
+/// Checks that `peer` reads nothing for a while: no end of file came.
+fn reads_nothing(peer: &mut std::net::TcpStream) {
+    peer.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let read = peer.read(&mut [0; 8]).map_err(|e| e.kind());
+    assert!(
+        matches!(read, Err(ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        "the peer read {read:?}: the clone's drop closed the socket"
+    );
+    peer.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+}
+
+/// async-std's stream is split the same way, with the same result.
+#[test]
+fn dropping_a_clone_of_async_stds_stream_sends_nothing() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = listener.local_addr().unwrap();
+    async_std::task::block_on(async {
+        let stream = async_std::net::TcpStream::connect(addr)
+            .await
+            .expect("connected");
+        let (mut peer, _) = listener.accept().expect("accepted");
+        drop(stream.clone());
+        reads_nothing(&mut peer);
+        stream
+            .shutdown(std::net::Shutdown::Write)
+            .expect("a shutdown");
+        assert_eq!(peer.read(&mut [0; 8]).expect("end of file"), 0);
+    });
+}
+
 /// smol's stream (as async-std's) is split by cloning it, and the socket
 /// closes only with the last clone: dropping the writer's clone says
 /// nothing to the peer. So those servers call `shutdown(Write)` themselves.
