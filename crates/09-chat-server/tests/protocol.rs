@@ -19,6 +19,8 @@ every_runtime!(
     a_line_over_the_limit_is_an_error_and_closes,
     a_last_line_without_newline_is_relayed_at_end_of_file,
     shutdown_says_bye_to_everyone,
+    dropping_the_server_shuts_it_down_too,
+    shutdown_never_waits_for_ever_on_a_client_that_does_not_read,
 );
 
 fn welcome_join_relay_and_no_echo(runtime: Runtime) {
@@ -176,4 +178,40 @@ fn shutdown_says_bye_to_everyone(runtime: Runtime) {
     let late = std::net::TcpStream::connect(room[0].socket().peer_addr().unwrap());
     assert!(late.is_err(), "no one listens after a shutdown");
     let _ = Client::connect_quietly; // used by other files
+}
+
+fn dropping_the_server_shuts_it_down_too(runtime: Runtime) {
+    let server = server(runtime);
+    let mut client = Client::connect(server.addr());
+    drop(server);
+    client.expect("* bye\n");
+    client.expect_eof();
+}
+
+fn shutdown_never_waits_for_ever_on_a_client_that_does_not_read(runtime: Runtime) {
+    let server = server(runtime);
+    let mut ada = Client::connect(server.addr());
+    let mut carol = support::stalled_client(server.addr());
+    ada.expect(&format!("* {} joined\n", carol.name));
+    // About 4 MB for carol, who reads none of it: her writer may be stuck
+    // on a full socket when the shutdown comes, and then the grace ends it.
+    let line = "x".repeat(MAX_LINE - 100);
+    for _ in 0..1000 {
+        ada.send(&line);
+    }
+    ada.send("/nick ada"); // once this is answered, the lines are all in
+    let renamed = format!("* {} is now ada\n", ada.name);
+    loop {
+        let got = ada.line().expect("ada is kept");
+        if got == renamed {
+            break;
+        }
+        assert!(got.ends_with(" left\n"), "{got:?}"); // carol, cut off
+    }
+    server
+        .shutdown()
+        .expect("a clean shutdown, in bounded time");
+    ada.expect("* bye\n");
+    ada.expect_eof();
+    carol.rest(); // and carol's connection ends too (or this panics)
 }

@@ -131,10 +131,17 @@ impl Client {
         self.writer.shutdown(Shutdown::Write).expect("a shutdown");
     }
 
-    /// Everything until end of file.
+    /// Everything until end of file (or a reset); panics if the server
+    /// keeps the connection open past [`PATIENCE`].
     pub fn rest(&mut self) -> Vec<u8> {
         let mut rest = Vec::new();
-        let _ = self.reader.read_to_end(&mut rest);
+        match self.reader.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(error) if error.kind() == io::ErrorKind::ConnectionReset => {}
+            Err(error) => {
+                panic!("{}: still open after {PATIENCE:?}: {error}", self.name)
+            }
+        }
         rest
     }
 
