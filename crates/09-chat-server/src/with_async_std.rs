@@ -1,6 +1,7 @@
 //! The fixed server on async-std (discontinued by its maintainers in favour
 //! of smol): `async_std::net`, an `async-channel` per client as its outbox,
-//! `race` to stop a task, `future::timeout` for the grace.
+//! `race` to stop a task, `future::timeout` for the grace. Its streams are
+//! futures-io's, as smol's are, so the reader and the writer are smol's.
 
 use std::future::Future;
 use std::io;
@@ -8,18 +9,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_std::future;
-use async_std::io::{ReadExt, WriteExt};
 use async_std::net::{TcpListener, TcpStream};
 use async_std::prelude::FutureExt;
 use async_std::task;
 use tracing::{info, warn};
 
-use crate::protocol::{Batch, OUTBOX, say};
-use crate::room::{Flow, Hangup, Line, Room, Session};
-use crate::{ACCEPT_BACKOFF, GRACE, READ_SIZE, write_now};
+use crate::protocol::OUTBOX;
+use crate::room::{Line, Room, Session};
+use crate::with_smol::{read, write};
+use crate::{ACCEPT_BACKOFF, GRACE};
 
 type Sender = async_channel::Sender<Line>;
-type Lines = async_channel::Receiver<Line>;
 type Done = async_channel::Sender<()>;
 
 /// Binds `addr`, calls `ready` with the address it listens on, and serves
@@ -81,7 +81,13 @@ async fn client(
 ) {
     let (outbox, lines) = async_channel::bounded(OUTBOX);
     let (mut session, hangup) = Session::join(&room, peer, outbox);
-    task::spawn(write(stream.clone(), lines, Arc::clone(&hangup), done));
+    let (mut writer, cut) = (stream.clone(), Arc::clone(&hangup));
+    task::spawn(async move {
+        write(&mut writer, lines, &cut).await;
+        // A clone of the stream lives on in the reader: say end of file now.
+        let _ = writer.shutdown(std::net::Shutdown::Write);
+        drop(done);
+    });
     let read = read(stream, &mut session).race(async {
         hangup.gone.wait().await;
         Ok(())
@@ -90,56 +96,4 @@ async fn client(
         info!("{peer}: {error}");
     }
 } // `session` is dropped: the client leaves the room
-
-async fn read(mut reader: TcpStream, session: &mut Session<Sender>) -> io::Result<()> {
-    let mut buf = [0; READ_SIZE];
-    loop {
-        let read = reader.read(&mut buf).await?;
-        if session.received(&buf[..read]) == Flow::Stop {
-            return Ok(());
-        }
-    }
-}
 // ANCHOR_END: client
-
-// ANCHOR: write
-/// Writes what comes into the outbox until the room drops its end, or at
-/// once stops if the client is cut off.
-async fn write(mut writer: TcpStream, lines: Lines, hangup: Arc<Hangup>, _: Done) {
-    let mut batch = Batch::default();
-    let cut = async {
-        hangup.cut.wait().await;
-        Ok(true)
-    };
-    let written = drain(&mut writer, &lines, &mut batch).race(cut).await;
-    match written {
-        Ok(false) => {}
-        Ok(true) if batch.is_empty() => {
-            let _ = write_now(&mut writer, say::TOO_SLOW.as_bytes()).await;
-        }
-        Ok(true) => {}
-        Err(error) => info!("writing: {error}"),
-    }
-    // A clone of the stream may live on in the reader: say end of file now.
-    let _ = writer.shutdown(std::net::Shutdown::Write);
-}
-
-/// Gives `false`: the outbox was closed and everything in it written.
-async fn drain(
-    writer: &mut TcpStream,
-    lines: &Lines,
-    batch: &mut Batch,
-) -> io::Result<bool> {
-    while let Ok(line) = lines.recv().await {
-        batch.push(&line);
-        while !batch.is_full()
-            && let Ok(line) = lines.try_recv()
-        {
-            batch.push(&line);
-        }
-        writer.write_all(batch.bytes()).await?;
-        batch.clear();
-    }
-    Ok(false)
-}
-// ANCHOR_END: write

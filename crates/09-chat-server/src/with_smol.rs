@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_channel::TrySendError;
-use futures_lite::{AsyncReadExt, AsyncWriteExt, FutureExt};
+use futures_lite::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, FutureExt};
 use smol::Timer;
 use smol::net::{TcpListener, TcpStream};
 use tracing::{info, warn};
@@ -29,7 +29,7 @@ impl Outbox for async_channel::Sender<Line> {
 // ANCHOR_END: outbox
 
 type Sender = async_channel::Sender<Line>;
-type Lines = async_channel::Receiver<Line>;
+pub(crate) type Lines = async_channel::Receiver<Line>;
 type Done = async_channel::Sender<()>;
 
 /// Binds `addr`, calls `ready` with the address it listens on, and serves
@@ -96,7 +96,15 @@ async fn client(
 ) {
     let (outbox, lines) = async_channel::bounded(OUTBOX);
     let (mut session, hangup) = Session::join(&room, peer, outbox);
-    smol::spawn(write(stream.clone(), lines, Arc::clone(&hangup), done)).detach();
+    let (mut writer, cut) = (stream.clone(), Arc::clone(&hangup));
+    smol::spawn(async move {
+        write(&mut writer, lines, &cut).await;
+        // The clones of a smol stream close it when the last is dropped;
+        // the reader may still hold one, so say end of file now.
+        let _ = writer.shutdown(std::net::Shutdown::Write);
+        drop(done);
+    })
+    .detach();
     let read = read(stream, &mut session).or(async {
         hangup.gone.wait().await;
         Ok(())
@@ -106,7 +114,12 @@ async fn client(
     }
 } // `session` is dropped: the client leaves the room
 
-async fn read(mut reader: TcpStream, session: &mut Session<Sender>) -> io::Result<()> {
+/// Feeds what the client sends to its session until the session says
+/// stop. Any futures-io stream will do: async-std's server uses it too.
+pub(crate) async fn read(
+    mut reader: impl AsyncRead + Unpin,
+    session: &mut Session<Sender>,
+) -> io::Result<()> {
     let mut buf = [0; READ_SIZE];
     loop {
         let read = reader.read(&mut buf).await?;
@@ -119,8 +132,13 @@ async fn read(mut reader: TcpStream, session: &mut Session<Sender>) -> io::Resul
 
 // ANCHOR: write
 /// Writes what comes into the outbox until the room drops its end, or at
-/// once stops if the client is cut off.
-async fn write(mut writer: TcpStream, lines: Lines, hangup: Arc<Hangup>, _: Done) {
+/// once stops if the client is cut off. Any futures-io stream will do:
+/// async-std's server uses it too.
+pub(crate) async fn write(
+    mut writer: impl AsyncWrite + Unpin,
+    lines: Lines,
+    hangup: &Hangup,
+) {
     let mut batch = Batch::default();
     let cut = async {
         hangup.cut.wait().await;
@@ -135,14 +153,11 @@ async fn write(mut writer: TcpStream, lines: Lines, hangup: Arc<Hangup>, _: Done
         Ok(true) => {}
         Err(error) => info!("writing: {error}"),
     }
-    // The clones of a smol stream close it when the last is dropped; the
-    // reader may still hold one, so say end of file now.
-    let _ = writer.shutdown(std::net::Shutdown::Write);
 }
 
 /// Gives `false`: the outbox was closed and everything in it written.
 async fn drain(
-    writer: &mut TcpStream,
+    writer: &mut (impl AsyncWrite + Unpin),
     lines: &Lines,
     batch: &mut Batch,
 ) -> io::Result<bool> {
