@@ -4,7 +4,7 @@
 //! cleanly on Ctrl-C. `cargo run -p chat-server -- client [--addr ADDR]
 //! [--name NAME]`: a client for a terminal.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 
@@ -59,6 +59,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
+        // Colours for a terminal only, not for a log file or a pipe.
+        .with_ansi(io::stderr().is_terminal())
         .init();
     let done = match cli.command {
         Command::Serve { runtime, addr } => serve(runtime, &addr),
