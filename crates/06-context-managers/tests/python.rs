@@ -15,7 +15,9 @@ const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python/connection.py"
 
 /// The connection's lines from the Python listing, on `path`.
 fn python(path: &str) -> Option<Vec<String>> {
-    let printed = timeline::python::run(SCRIPT, &["0.01", path])?;
+    // A unit of 200 ms: the timeouts (1.75 units) then leave 150 ms or more
+    // after the step before them, room for a loaded machine's stalls.
+    let printed = timeline::python::run(SCRIPT, &["0.2", path])?;
     Some(printed)
 }
 
@@ -55,16 +57,13 @@ fn asyncio_aexit_awaits_the_close_on_a_timeout_where_rust_drops_the_scope() {
     let Some(printed) = python("timeout") else {
         return;
     };
-    let hangs = "connection 1: SELECT * FROM orders (the server hangs)";
-    let after = |lines: &[String]| {
-        let at = lines
-            .iter()
-            .position(|line| line == hangs)
-            .expect("it hangs");
-        lines[at + 1..].to_vec()
-    };
+    // From the cancellation on, asyncio's `__aexit__` awaits the close.
+    let cancelled = printed
+        .iter()
+        .position(|line| line == "__aexit__ got CancelledError")
+        .expect("the timeout cancels the body");
     assert_eq!(
-        after(&printed),
+        printed[cancelled..],
         [
             "__aexit__ got CancelledError",
             "connection 1: closing",
@@ -72,9 +71,15 @@ fn asyncio_aexit_awaits_the_close_on_a_timeout_where_rust_drops_the_scope() {
             "timed out"
         ]
     );
+    // Rust's scope is dropped at the hang, and nothing closes.
+    let hangs = "connection 1: SELECT * FROM orders (the server hangs)";
     let rust = rust(Pattern::Scoped, CleanupPath::Timeout);
+    let at = rust
+        .iter()
+        .position(|line| line == hangs)
+        .expect("it hangs");
     assert_eq!(
-        after(&rust),
+        rust[at + 1..],
         ["connection 1: dropped while open, never closed"]
     );
 }
